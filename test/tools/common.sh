@@ -1,0 +1,96 @@
+# Shared by demo.sh, test.sh and the suites: bootstrap, build, private cluster.
+# Sourced, not run.  Works as root (CI) and as a normal user with sudo.
+
+MREG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PG_MAJOR=${PG_MAJOR:-15}
+PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+
+if [ "$(id -u)" = 0 ]; then SUDO=""; AS_PG="runuser -u postgres --"
+else SUDO="sudo"; AS_PG="sudo -u postgres --"; fi
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages the build and every suite need.  Only missing ones are
+# installed, so a second run does not touch the network.
+MREG_PACKAGES="postgresql-$PG_MAJOR postgresql-contrib postgresql-server-dev-$PG_MAJOR
+  postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl
+  openssl make gcc clang-14 libclang-rt-14-dev python3-psycopg2 python3-sqlalchemy"
+
+bootstrap() {
+	local missing="" p
+	for p in $MREG_PACKAGES ${MREG_EXTRA_PACKAGES:-}; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		log "installing Debian packages:$missing"
+		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed"
+		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null \
+			|| die "apt-get install failed:$missing"
+	fi
+	[ -x "$PGBIN/postgres" ] || die "no PostgreSQL $PG_MAJOR server in $PGBIN"
+	export PG_CONFIG=$PGBIN/pg_config
+	[ -x "$PG_CONFIG" ] || PG_CONFIG=$(command -v pg_config)
+}
+
+# Build as the invoking user, install with root rights.  make only redoes
+# what changed, so a second run is quick.
+build_install() {
+	log "building and installing mreg"
+	make -s -C "$MREG_ROOT" PG_CONFIG="$PG_CONFIG" WERROR="${WERROR:-0}" all >&2 || die "build failed"
+	$SUDO make -s -C "$MREG_ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null || die "install failed"
+}
+
+# Start a throw-away cluster owned by the postgres OS user, in a fresh temp
+# folder, unix socket in that folder, TLS on TCP 127.0.0.1, a free port.
+# Sets and exports PGHOST PGPORT PGUSER PGDATABASE, and CLUSTER_DIR.
+cluster_start() {
+	CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mreg-cluster.XXXXXX")
+	chmod 755 "$CLUSTER_DIR"
+	mkdir -p "$CLUSTER_DIR/data" "$CLUSTER_DIR/sock"
+	$SUDO chown -R postgres: "$CLUSTER_DIR"
+	log "initdb in $CLUSTER_DIR"
+	$AS_PG "$PGBIN/initdb" -D "$CLUSTER_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 \
+		|| { cat "$CLUSTER_DIR/initdb.log" >&2; die "initdb failed"; }
+	# Self-signed certificate for TLS on TCP.
+	$AS_PG openssl req -new -x509 -days 30 -nodes -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+		-keyout "$CLUSTER_DIR/data/server.key" -out "$CLUSTER_DIR/data/server.crt" >/dev/null 2>&1 || die "openssl failed"
+	$AS_PG chmod 600 "$CLUSTER_DIR/data/server.key"
+	$AS_PG tee "$CLUSTER_DIR/data/pg_hba.conf" >/dev/null <<-HBA
+		local      all all              trust
+		local      replication all      trust
+		hostssl    all all 127.0.0.1/32 trust
+		hostssl    replication all 127.0.0.1/32 trust
+		hostnossl  all all 127.0.0.1/32 reject
+	HBA
+	local try port
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		# skip ports someone listens on already
+		if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then continue; fi
+		if $AS_PG "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 start \
+			-o "-p $port -k $CLUSTER_DIR/sock -c listen_addresses=127.0.0.1 -c ssl=on -c fsync=off \
+			    -c max_connections=60 -c max_prepared_transactions=10 -c shared_buffers=256MB \
+			    -c log_min_messages=warning -c lc_messages=C ${MREG_PG_OPTS:-}" >/dev/null 2>&1; then
+			export PGHOST=$CLUSTER_DIR/sock PGPORT=$port PGUSER=postgres PGDATABASE=postgres
+			CLUSTER_PID=$(head -1 "$CLUSTER_DIR/data/postmaster.pid")
+			log "private cluster up: pid $CLUSTER_PID, socket $PGHOST, port $PGPORT (TLS on 127.0.0.1)"
+			return 0
+		fi
+	done
+	cat "$CLUSTER_DIR/server.log" >&2 2>/dev/null
+	die "could not start the private cluster"
+}
+
+# Stop only the cluster this script started, then remove its folder.
+cluster_stop() {
+	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR/data" ] || return 0
+	if [ -f "$CLUSTER_DIR/data/postmaster.pid" ]; then
+		$AS_PG "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 \
+			|| $AS_PG "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate stop >/dev/null 2>&1
+	fi
+	$SUDO rm -rf "$CLUSTER_DIR"
+	CLUSTER_DIR=""
+}
+
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
