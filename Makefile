@@ -25,7 +25,7 @@ ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pg_trgm --load-exten
 EXTRA_CLEAN = results regression.diffs regression.out test/isolation/output_iso test/fuzz/bin
 
 # Warnings the project holds itself to; WERROR=1 (set by `make test`) makes them fatal.
-PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter
 ifeq ($(WERROR),1)
 PG_CFLAGS += -Werror
 endif
