@@ -1,0 +1,229 @@
+-- Registry core: immutability and history, enforced by triggers.
+--
+-- Triggers fire for every role, the table owner included; only a superuser
+-- who disables them (session_replication_role = replica) gets around them,
+-- and the audit chain (governance) catches that.  No trigger here fires on
+-- INSERT except integrity checks that restored rows pass unchanged, so
+-- pg_restore loads a dump without a row being rewritten, re-logged or refused.
+
+-- Append-only tables: no UPDATE, no DELETE, no TRUNCATE.
+CREATE FUNCTION mreg._forbid_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'rows of %.% are append-only', TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              DETAIL = format('%s is not allowed on %I.%I: its history must never change.',
+                              TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME),
+              HINT = 'Record a new row instead (a correction is a new evaluation or annotation).';
+END
+$$;
+COMMENT ON FUNCTION mreg._forbid_change() IS 'Trigger: refuses UPDATE, DELETE and TRUNCATE on append-only tables (SQLSTATE 55000)';
+
+-- Mutable tables: TRUNCATE would drop history silently.
+CREATE FUNCTION mreg._forbid_truncate() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'TRUNCATE of %.% is not allowed', TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              DETAIL = 'TRUNCATE would remove rows without keeping their history.',
+              HINT = 'DELETE rows one by one (their old versions are kept in mreg.row_history), or DROP EXTENSION mreg.';
+END
+$$;
+COMMENT ON FUNCTION mreg._forbid_truncate() IS 'Trigger: refuses TRUNCATE on registry tables (SQLSTATE 55000)';
+
+-- Mutable tables: keep the previous row of every UPDATE and DELETE.
+CREATE FUNCTION mreg._keep_history() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+DECLARE
+    old_row jsonb := to_jsonb(OLD);
+    new_row jsonb := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(NEW) END;
+BEGIN
+    IF TG_OP = 'UPDATE' AND old_row = new_row THEN
+        RETURN NULL;                        -- nothing changed, nothing to keep
+    END IF;
+    INSERT INTO mreg.row_history (project_id, table_name, row_id, operation, old_row, new_row)
+    VALUES (CASE WHEN TG_TABLE_NAME = 'project' THEN (old_row->>'id')::bigint
+                 ELSE (old_row->>'project_id')::bigint END,
+            TG_TABLE_NAME, (old_row->>'id')::bigint, TG_OP, old_row, new_row);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION mreg._keep_history() IS 'Trigger: copies the old row of every UPDATE/DELETE into mreg.row_history';
+
+-- Key columns never move: a row keeps its id and its project.
+CREATE FUNCTION mreg._guard_keys() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+BEGIN
+    IF NEW.id IS DISTINCT FROM OLD.id THEN
+        RAISE EXCEPTION 'the id of a row of mreg.% cannot change', TG_TABLE_NAME
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF TG_TABLE_NAME <> 'project' AND TG_TABLE_NAME <> 'vocabulary' AND TG_TABLE_NAME <> 'synonym'
+       AND (to_jsonb(NEW)->'project_id') IS DISTINCT FROM (to_jsonb(OLD)->'project_id') THEN
+        RAISE EXCEPTION 'a row of mreg.% cannot move to another project', TG_TABLE_NAME
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF TG_TABLE_NAME = 'project' AND NEW.name IS DISTINCT FROM OLD.name THEN
+        RAISE EXCEPTION 'project % cannot be renamed', quote_literal(OLD.name)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Node texts, lineage snapshots and grants name the project.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION mreg._guard_keys() IS 'Trigger: ids and project membership of registry rows never change';
+
+-- A data snapshot is immutable: only its descriptive facts may be corrected.
+CREATE FUNCTION mreg._guard_dataset_version() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+BEGIN
+    IF (NEW.dataset_id, NEW.version, NEW.uri, NEW.sha256, NEW.row_count, NEW.schema, NEW.created_at, NEW.created_by)
+       IS DISTINCT FROM
+       (OLD.dataset_id, OLD.version, OLD.uri, OLD.sha256, OLD.row_count, OLD.schema, OLD.created_at, OLD.created_by) THEN
+        RAISE EXCEPTION 'dataset version % is immutable', OLD.id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its dataset, version, uri, sha256, row count and schema identify the snapshot.',
+                  HINT = 'Register a new dataset version instead; license, usage rights, source and the personal-data flag may be corrected.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION mreg._guard_dataset_version() IS 'Trigger: the identity of a data snapshot never changes';
+
+-- Allowed status moves of a model version.  retired is final; nothing goes
+-- back to draft.
+CREATE FUNCTION mreg.status_transition_allowed(from_status text, to_status text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, mreg, pg_temp
+RETURN (from_status, to_status) IN (
+    ('draft', 'registered'), ('draft', 'staging'), ('draft', 'retired'),
+    ('registered', 'staging'), ('registered', 'production'), ('registered', 'archived'), ('registered', 'retired'),
+    ('staging', 'registered'), ('staging', 'production'), ('staging', 'archived'), ('staging', 'retired'),
+    ('production', 'staging'), ('production', 'archived'), ('production', 'retired'),
+    ('archived', 'registered'), ('archived', 'retired'));
+COMMENT ON FUNCTION mreg.status_transition_allowed(text, text) IS
+    'Whether a model version may move from one status to another (retired is final, nothing returns to draft)';
+
+CREATE FUNCTION mreg._guard_model_version() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.status <> 'draft' THEN
+            RAISE EXCEPTION 'model version % (%) cannot be deleted', OLD.id, OLD.version
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = format('Its status is %s; only draft versions can be deleted.', OLD.status),
+                      HINT = 'Use mreg.retire() to take a registered version out of use.';
+        END IF;
+        RETURN OLD;
+    END IF;
+    IF OLD.status <> 'draft'
+       AND (NEW.model_id, NEW.version::text, NEW.run_id, NEW.provenance::text, NEW.signature, NEW.metadata,
+            NEW.created_at, NEW.created_by)
+           IS DISTINCT FROM
+           (OLD.model_id, OLD.version::text, OLD.run_id, OLD.provenance::text, OLD.signature, OLD.metadata,
+            OLD.created_at, OLD.created_by) THEN
+        RAISE EXCEPTION 'model version % (%) is immutable', OLD.id, OLD.version
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A registered version''s identity, run, signature, metadata and provenance never change; only its status moves.',
+                  HINT = 'Register a new version instead.';
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT mreg.status_transition_allowed(OLD.status, NEW.status) THEN
+            RAISE EXCEPTION 'model version % (%) cannot move from % to %', OLD.id, OLD.version, OLD.status, NEW.status
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = CASE WHEN OLD.status = 'retired' THEN 'retired is final.'
+                                    WHEN NEW.status = 'draft' THEN 'Nothing returns to draft.'
+                                    ELSE 'See mreg.status_transition_allowed() for the allowed moves.' END;
+        END IF;
+        NEW.status_changed_at := clock_timestamp();
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION mreg._guard_model_version() IS
+    'Trigger: registered versions are immutable except for status, which moves only along allowed transitions; only drafts can be deleted';
+
+-- Artifacts: inline bytes are hashed in the database and a declared sha256
+-- must match; the artifacts of a registered version never change.
+CREATE FUNCTION mreg._guard_artifact() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+DECLARE
+    st text;
+    actual text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.content IS NOT NULL THEN
+            actual := encode(sha256(NEW.content), 'hex');
+            IF NEW.sha256 IS NOT NULL AND lower(NEW.sha256) <> actual THEN
+                RAISE EXCEPTION 'sha256 of artifact % does not match its content', quote_literal(NEW.name)
+                    USING ERRCODE = 'check_violation',
+                          DETAIL = format('Declared %s, content hashes to %s (%s bytes).', NEW.sha256, actual, octet_length(NEW.content));
+            END IF;
+            NEW.sha256 := actual;
+            NEW.size_bytes := coalesce(NEW.size_bytes, octet_length(NEW.content));
+            IF NEW.size_bytes <> octet_length(NEW.content) THEN
+                RAISE EXCEPTION 'size of artifact % does not match its content', quote_literal(NEW.name)
+                    USING ERRCODE = 'check_violation',
+                          DETAIL = format('Declared %s bytes, content has %s.', NEW.size_bytes, octet_length(NEW.content));
+            END IF;
+        END IF;
+        RETURN NEW;
+    END IF;
+    SELECT status INTO st FROM mreg.model_version WHERE id = OLD.model_version_id;
+    IF st IS DISTINCT FROM 'draft' THEN
+        RAISE EXCEPTION 'artifact % of model version % is immutable', quote_literal(OLD.name), OLD.model_version_id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('The version is %s; the artifacts of a registered version never change.', coalesce(st, 'gone')),
+                  HINT = 'Register a new version with the new artifacts.';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION mreg._guard_artifact() IS
+    'Trigger: hashes inline artifact bytes (a declared sha256 must match); artifacts of non-draft versions never change';
+
+-- Wire the triggers.  Append-only: the history tables and the facts.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['evaluation', 'annotation', 'alias_move', 'row_history', 'lineage_edge',
+                             'run_dataset', 'run_feature'] LOOP
+        EXECUTE format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON mreg.%I
+                        FOR EACH ROW EXECUTE FUNCTION mreg._forbid_change()', t);
+        EXECUTE format('CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON mreg.%I
+                        FOR EACH STATEMENT EXECUTE FUNCTION mreg._forbid_change()', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['project', 'experiment', 'pipeline', 'pipeline_step', 'run', 'dataset',
+                             'dataset_version', 'feature', 'model', 'model_version', 'artifact', 'alias',
+                             'tag', 'vocabulary', 'synonym', 'metadata_schema'] LOOP
+        EXECUTE format('CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.%I
+                        FOR EACH ROW EXECUTE FUNCTION mreg._guard_keys()', t);
+        EXECUTE format('CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.%I
+                        FOR EACH ROW EXECUTE FUNCTION mreg._keep_history()', t);
+        EXECUTE format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.%I
+                        FOR EACH STATEMENT EXECUTE FUNCTION mreg._forbid_truncate()', t);
+    END LOOP;
+END
+$$;
+
+CREATE TRIGGER guard_dataset_version BEFORE UPDATE ON mreg.dataset_version
+    FOR EACH ROW EXECUTE FUNCTION mreg._guard_dataset_version();
+CREATE TRIGGER guard_model_version BEFORE UPDATE OR DELETE ON mreg.model_version
+    FOR EACH ROW EXECUTE FUNCTION mreg._guard_model_version();
+CREATE TRIGGER guard_artifact BEFORE INSERT OR UPDATE OR DELETE ON mreg.artifact
+    FOR EACH ROW EXECUTE FUNCTION mreg._guard_artifact();

@@ -1,0 +1,120 @@
+-- Registry core: read side of history and reproducibility.
+
+CREATE VIEW mreg.alias_history AS
+SELECT am.id, am.project_id, p.name AS project, m.name AS model, a_name.name AS alias,
+       fv.version AS from_version, tv.version AS to_version,
+       am.reason, am.created_by AS moved_by, am.created_at AS moved_at
+  FROM mreg.alias_move am
+  JOIN mreg.project p ON p.id = am.project_id
+  LEFT JOIN mreg.model_version fv ON fv.id = am.from_version_id
+  LEFT JOIN mreg.model_version tv ON tv.id = am.to_version_id
+  JOIN LATERAL (SELECT coalesce(
+                    (SELECT a.name FROM mreg.alias a WHERE a.id = am.alias_id),
+                    (SELECT h.old_row->>'name' FROM mreg.row_history h
+                      WHERE h.table_name = 'alias' AND h.row_id = am.alias_id ORDER BY h.id DESC LIMIT 1)) AS name,
+                    coalesce(fv.model_id, tv.model_id) AS model_id) a_name ON true
+  JOIN mreg.model m ON m.id = a_name.model_id;
+COMMENT ON VIEW mreg.alias_history IS 'Every alias move: which alias of which model went from which version to which, who moved it, when and why';
+COMMENT ON COLUMN mreg.alias_history.id IS 'id of the move (mreg.alias_move)';
+COMMENT ON COLUMN mreg.alias_history.project_id IS 'Project';
+COMMENT ON COLUMN mreg.alias_history.project IS 'Project name';
+COMMENT ON COLUMN mreg.alias_history.model IS 'Model name';
+COMMENT ON COLUMN mreg.alias_history.alias IS 'Alias name (without @)';
+COMMENT ON COLUMN mreg.alias_history.from_version IS 'Version before the move (NULL when the alias was created)';
+COMMENT ON COLUMN mreg.alias_history.to_version IS 'Version after the move (NULL when the alias was removed)';
+COMMENT ON COLUMN mreg.alias_history.reason IS 'Why it moved';
+COMMENT ON COLUMN mreg.alias_history.moved_by IS 'Role that moved it';
+COMMENT ON COLUMN mreg.alias_history.moved_at IS 'When';
+
+CREATE VIEW mreg.model_version_overview AS
+SELECT v.id AS model_version_id, p.name AS project, m.name AS model, v.version, v.status,
+       m.domain, m.task, m.framework, m.license, m.owner, m.team,
+       v.run_id, v.created_at AS registered_at, v.created_by AS registered_by,
+       coalesce((SELECT array_agg(a.name ORDER BY a.name) FROM mreg.alias a WHERE a.model_version_id = v.id), '{}') AS aliases,
+       (p.name || '/model:' || m.name || '@' || v.version::text) AS node
+  FROM mreg.model_version v
+  JOIN mreg.model m ON m.id = v.model_id
+  JOIN mreg.project p ON p.id = v.project_id;
+COMMENT ON VIEW mreg.model_version_overview IS 'One row per model version with its model''s attributes, aliases and node text';
+COMMENT ON COLUMN mreg.model_version_overview.model_version_id IS 'Model version id';
+COMMENT ON COLUMN mreg.model_version_overview.project IS 'Project name';
+COMMENT ON COLUMN mreg.model_version_overview.model IS 'Model name';
+COMMENT ON COLUMN mreg.model_version_overview.version IS 'Semantic version';
+COMMENT ON COLUMN mreg.model_version_overview.status IS 'Lifecycle status';
+COMMENT ON COLUMN mreg.model_version_overview.domain IS 'Model domain';
+COMMENT ON COLUMN mreg.model_version_overview.task IS 'Model task';
+COMMENT ON COLUMN mreg.model_version_overview.framework IS 'Training framework';
+COMMENT ON COLUMN mreg.model_version_overview.license IS 'Model license';
+COMMENT ON COLUMN mreg.model_version_overview.owner IS 'Model owner';
+COMMENT ON COLUMN mreg.model_version_overview.team IS 'Accountable team';
+COMMENT ON COLUMN mreg.model_version_overview.run_id IS 'Training run';
+COMMENT ON COLUMN mreg.model_version_overview.registered_at IS 'When the version was registered';
+COMMENT ON COLUMN mreg.model_version_overview.registered_by IS 'Who registered it';
+COMMENT ON COLUMN mreg.model_version_overview.aliases IS 'Aliases pointing at the version';
+COMMENT ON COLUMN mreg.model_version_overview.node IS 'Canonical node text of the version';
+
+-- Change history of one entity: every earlier state of its row.
+CREATE FUNCTION mreg.history(node text)
+    RETURNS TABLE (changed_at timestamptz, changed_by name, operation text, old_row jsonb, new_row jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+DECLARE
+    r record := mreg.resolve_node(node);
+    tbl text := CASE r.kind WHEN 'dataset_version' THEN 'dataset_version' WHEN 'model_version' THEN 'model_version'
+                            ELSE r.kind END;
+BEGIN
+    IF r.entity_id IS NULL THEN
+        RETURN;                      -- free-form nodes have no row
+    END IF;
+    RETURN QUERY
+        SELECT h.changed_at, h.changed_by, h.operation, h.old_row, h.new_row
+          FROM mreg.row_history h
+         WHERE h.table_name = tbl AND h.row_id = r.entity_id
+         ORDER BY h.id;
+END
+$$;
+COMMENT ON FUNCTION mreg.history(text) IS 'Earlier states of an entity''s row (from row_history), oldest first';
+
+-- Everything needed to re-run the training of a model version.
+CREATE FUNCTION mreg.reproducibility(model_version_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE STRICT
+    SET search_path = pg_catalog, mreg, pg_temp
+BEGIN ATOMIC
+    SELECT jsonb_build_object(
+        'model_version', jsonb_build_object('id', v.id, 'project', p.name, 'model', m.name, 'version', v.version::text,
+                                            'status', v.status, 'registered_at', v.created_at, 'registered_by', v.created_by),
+        'run', (SELECT jsonb_build_object('id', r.id, 'experiment', x.name, 'params', r.params, 'environment', r.environment,
+                                          'code_ref', r.code_ref, 'status', r.status, 'started_at', r.started_at,
+                                          'ended_at', r.ended_at, 'duration', r.duration::text, 'notes', r.notes)
+                  FROM mreg.run r JOIN mreg.experiment x ON x.id = r.experiment_id WHERE r.id = v.run_id),
+        'pipeline', (SELECT jsonb_build_object('name', pl.name, 'system', pl.system, 'uri', pl.uri,
+                                               'steps', coalesce((SELECT jsonb_agg(jsonb_build_object('position', s.position, 'name', s.name,
+                                                                   'transformation', s.transformation, 'params', s.params) ORDER BY s.position)
+                                                                  FROM mreg.pipeline_step s WHERE s.pipeline_id = pl.id), '[]'))
+                       FROM mreg.run r JOIN mreg.pipeline pl ON pl.id = r.pipeline_id WHERE r.id = v.run_id),
+        'datasets', coalesce((SELECT jsonb_agg(jsonb_build_object('node', dp.name || '/dataset:' || d.name || '@' || dv.version,
+                                                                  'role', rd.role, 'uri', dv.uri, 'sha256', dv.sha256,
+                                                                  'row_count', dv.row_count, 'license', dv.license,
+                                                                  'usage_rights', dv.usage_rights,
+                                                                  'contains_personal_data', dv.contains_personal_data)
+                                               ORDER BY d.name, dv.version)
+                                FROM mreg.run_dataset rd JOIN mreg.dataset_version dv ON dv.id = rd.dataset_version_id
+                                JOIN mreg.dataset d ON d.id = dv.dataset_id JOIN mreg.project dp ON dp.id = d.project_id
+                               WHERE rd.run_id = v.run_id), '[]'),
+        'features', coalesce((SELECT jsonb_agg(jsonb_build_object('name', f.name, 'dtype', f.dtype, 'transformation', f.transformation,
+                                                                  'source', f.source, 'importance', rf.importance)
+                                               ORDER BY rf.importance DESC NULLS LAST, f.name)
+                                FROM mreg.run_feature rf JOIN mreg.feature f ON f.id = rf.feature_id
+                               WHERE rf.run_id = v.run_id), '[]'),
+        'artifacts', coalesce((SELECT jsonb_agg(jsonb_build_object('name', a.name, 'kind', a.kind, 'uri', a.uri,
+                                                                   'sha256', a.sha256, 'size_bytes', a.size_bytes,
+                                                                   'media_type', a.media_type, 'inline', a.content IS NOT NULL)
+                                                ORDER BY a.name)
+                                 FROM mreg.artifact a WHERE a.model_version_id = v.id), '[]'),
+        'provenance', v.provenance::text)
+      FROM mreg.model_version v JOIN mreg.model m ON m.id = v.model_id JOIN mreg.project p ON p.id = v.project_id
+     WHERE v.id = model_version_id;
+END;
+COMMENT ON FUNCTION mreg.reproducibility(bigint) IS
+    'Everything needed to re-run the training of a model version: run parameters, environment, code, pipeline steps, data snapshots with checksums, features, artifacts and provenance';

@@ -1,0 +1,168 @@
+-- make demo: load a realistic registry through the public API, then tour it.
+\pset footer off
+\set QUIET on
+\echo
+\echo '== The registry: projects, datasets, runs, models, versions, evaluations =='
+\echo 'Loading a demo registry through the public API (mreg.register_*, mreg.log_*) ...'
+
+SELECT setseed(0.42);
+DO $$
+DECLARE
+    proj record;
+    m record;
+    d text;
+    n int;
+    run_id bigint;
+    vid bigint;
+    ver mreg.semver;
+    base_recall float8;
+    t0 timestamptz := '2025-01-06 09:00+00';
+    ds_nodes text[];
+    i int;
+    j int;
+BEGIN
+    FOR proj IN SELECT * FROM (VALUES
+        ('fraud', 'Card and payment fraud detection', 'internal', 'fraud', 'risk-ml'),
+        ('churn', 'Customer churn and retention', 'internal', 'customer', 'growth-ds'),
+        ('vision', 'Product image understanding', 'public', 'computer-vision', 'vision-lab'),
+        ('support-nlp', 'Support ticket routing and summarisation', 'private', 'nlp', 'cx-ml')) AS p(name, descr, vis, domain, team)
+    LOOP
+        PERFORM mreg.create_project(proj.name, proj.descr, proj.vis);
+        -- data snapshots: monthly
+        FOR i IN 1..6 LOOP
+            PERFORM mreg.register_dataset_version(proj.name, proj.name || '_events', '2025-' || lpad(i::text, 2, '0'),
+                     format('s3://lake/%s/events/2025-%s/', proj.name, lpad(i::text, 2, '0')),
+                     sha256 => encode(sha256(convert_to(proj.name || i, 'UTF8')), 'hex'),
+                     row_count => (500000 + random() * 2000000)::bigint,
+                     license => 'proprietary', usage_rights => 'internal-training',
+                     contains_personal_data => proj.name IN ('fraud', 'churn', 'support-nlp'),
+                     source_system => 'snowflake');
+        END LOOP;
+        PERFORM mreg.register_dataset_version(proj.name, proj.name || '_labels', 'v' || k, format('s3://lake/%s/labels/v%s', proj.name, k),
+                 usage_rights => 'internal-training')
+          FROM generate_series(1, 3) k;
+        FOR i IN 1..8 LOOP
+            PERFORM mreg.define_feature(proj.name, proj.name || '_f' || i,
+                     (ARRAY['float64', 'int64', 'category', 'embedding[384]'])[1 + i % 4],
+                     format('window aggregate #%s over %s_events', i, proj.name), proj.name || '_events');
+        END LOOP;
+        PERFORM mreg.define_pipeline(proj.name, proj.name || '-train', 'airflow', format('git://ml-dags/%s_train.py', proj.name),
+                 '[{"name": "extract"}, {"name": "dedupe"}, {"name": "impute", "transformation": "median"},
+                   {"name": "encode", "transformation": "target encoding"}, {"name": "split", "params": {"test": 0.2}}]');
+
+        FOR m IN SELECT * FROM (VALUES
+            ('gbm', 'binary-classification', 'xgboost', 'Gradient-boosted trees on tabular features'),
+            ('logreg', 'binary-classification', 'scikit-learn', 'Interpretable logistic regression baseline'),
+            ('deep', 'binary-classification', 'pytorch', 'Sequence model over event histories'),
+            ('ranker', 'ranking', 'lightgbm', 'Ranks cases for analyst review'),
+            ('anomaly', 'anomaly-detection', 'scikit-learn', 'Isolation forest on new patterns'),
+            ('embedder', 'embedding', 'transformers', 'Learns entity embeddings'),
+            ('calibrator', 'regression', 'statsmodels', 'Calibrates scores to probabilities')) AS x(name, task, fw, descr)
+        LOOP
+            PERFORM mreg.register_model(proj.name, proj.name || '-' || m.name, format('%s for %s', m.descr, proj.descr),
+                     domain => proj.domain, task => m.task, framework => m.fw,
+                     license => CASE WHEN proj.vis = 'public' THEN 'apache-2.0' ELSE 'proprietary' END,
+                     team => proj.team,
+                     constraints => CASE proj.name WHEN 'fraud' THEN ARRAY['gdpr', 'pci-dss']
+                                                   WHEN 'churn' THEN ARRAY['gdpr'] ELSE '{}' END,
+                     ethical_notes => 'Check performance across regions before promotion.');
+            base_recall := 0.70 + random() * 0.1;
+            n := 4 + (random() * 8)::int;
+            FOR i IN 1..n LOOP
+                ds_nodes := ARRAY[format('dataset:%s_events@2025-%s', proj.name, lpad((1 + (i - 1) % 6)::text, 2, '0')),
+                                  format('dataset:%s_labels@v%s', proj.name, 1 + (i - 1) / 4)];
+                run_id := mreg.log_run(proj.name, m.name || '-experiments',
+                            jsonb_build_object('learning_rate', round((0.01 + random() * 0.2)::numeric, 3),
+                                               'max_depth', 3 + (random() * 7)::int, 'seed', i),
+                            jsonb_build_object('image', 'registry.local/train@sha256:' || substr(md5(m.name || i), 1, 12),
+                                               'python', '3.11', m.fw, '2.' || (i % 5), 'gpu', CASE WHEN m.fw IN ('pytorch', 'transformers') THEN 'A100' END),
+                            ds_nodes,
+                            format('Run %s of %s: %s', i, m.name, (ARRAY['tuned depth', 'more data', 'new features', 'fixed leakage in labels', 'longer training'])[1 + i % 5]),
+                            code_ref => 'git@' || substr(md5(proj.name || m.name || i), 1, 8),
+                            pipeline => proj.name || '-train',
+                            features => (SELECT jsonb_object_agg(proj.name || '_f' || k, round(random()::numeric, 3))
+                                           FROM generate_series(1, 3 + i % 5) k),
+                            started_at => t0 + (i * 9 + length(m.name)) * interval '1 day',
+                            ended_at => t0 + (i * 9 + length(m.name)) * interval '1 day' + (20 + random() * 300) * interval '1 minute');
+                ver := format('%s.%s.%s', 1 + i / 5, i % 5, (random() * 2)::int)::mreg.semver;
+                IF i = n AND random() < 0.4 THEN
+                    ver := (ver::text || '-rc.1')::mreg.semver;
+                END IF;
+                CONTINUE WHEN mreg.version_id(proj.name, proj.name || '-' || m.name, ver) IS NOT NULL;
+                vid := mreg.register_model_version(proj.name, proj.name || '-' || m.name, ver, run_id,
+                         jsonb_build_array(jsonb_build_object('name', 'model.onnx', 'kind', 'binary',
+                                               'uri', format('s3://models/%s/%s/%s/model.onnx', proj.name, m.name, ver),
+                                               'sha256', encode(sha256(convert_to(proj.name || m.name || ver::text, 'UTF8')), 'hex'),
+                                               'size_bytes', (1e6 + random() * 5e8)::bigint, 'media_type', 'application/onnx'),
+                                           jsonb_build_object('name', 'serving-image', 'kind', 'container',
+                                               'uri', format('oci://registry.local/%s-%s:%s', proj.name, m.name, replace(ver::text, '+', '_')))),
+                         jsonb_build_object('threshold', round((0.3 + random() * 0.4)::numeric, 2)));
+                -- evaluations over time, on a few slices
+                FOR j IN 0..2 LOOP
+                    PERFORM mreg.log_evaluation(vid, metric, value, ds_nodes[1], slice, 'holdout',
+                                                t0 + (i * 9 + j * 3 + 2) * interval '1 day')
+                       FROM (VALUES
+                             ('recall', 'all', least(0.99, base_recall + i * 0.015 - j * 0.004 + random() * 0.01)),
+                             ('precision', 'all', least(0.99, 0.6 + i * 0.01 + random() * 0.05)),
+                             ('auc', 'all', least(0.999, 0.8 + i * 0.01 + random() * 0.02)),
+                             ('recall', 'eu', least(0.99, base_recall - 0.03 + i * 0.012 + random() * 0.02)),
+                             ('recall', 'us', least(0.99, base_recall + 0.01 + i * 0.014 + random() * 0.02))) e(metric, slice, value);
+                END LOOP;
+            END LOOP;
+            -- lifecycle: the last good version is champion, older ones archived
+            PERFORM mreg.set_alias(proj.name, proj.name || '-' || m.name, '@champion', v.version, 'best recall on holdout')
+               FROM mreg.model_version v JOIN mreg.model mm ON mm.id = v.model_id
+              WHERE mm.name = proj.name || '-' || m.name AND NOT mreg.is_prerelease(v.version)
+              ORDER BY v.version DESC LIMIT 1;
+        END LOOP;
+    END LOOP;
+    -- a data fix upstream: the March fraud snapshot was derived from February
+    PERFORM mreg.add_lineage('dataset:fraud_events@2025-02', 'dataset:fraud_events@2025-03');
+    PERFORM mreg.annotate('dataset:fraud_events@2025-03', 'Duplicate card-present events found; fixed in 2025-04.');
+    PERFORM mreg.set_tag('model:fraud-gbm', 'tier', 'critical');
+    PERFORM mreg.register_model('fraud', 'fraud-gbm', description => 'Gradient-boosted fraud scorer (card + wire)');
+    PERFORM mreg.set_alias('fraud', 'fraud-gbm', '@challenger', v.version, 'shadow traffic test')
+       FROM mreg.model_version v JOIN mreg.model m ON m.id = v.model_id
+      WHERE m.name = 'fraud-gbm' ORDER BY v.version DESC OFFSET 1 LIMIT 1;
+END
+$$;
+
+\echo
+\echo 'What the registry holds:'
+SELECT (SELECT count(*) FROM mreg.project) AS projects, (SELECT count(*) FROM mreg.model) AS models,
+       (SELECT count(*) FROM mreg.model_version) AS versions, (SELECT count(*) FROM mreg.run) AS runs,
+       (SELECT count(*) FROM mreg.dataset_version) AS data_snapshots, (SELECT count(*) FROM mreg.evaluation) AS evaluations,
+       (SELECT count(*) FROM mreg.lineage_edge) AS lineage_edges;
+
+\echo
+\echo 'Impact: which model versions were trained on the faulty March fraud snapshot (GIN lookup on provenance)?'
+\echo '  SELECT ... FROM mreg.impact(''dataset:fraud_events@2025-03'')'
+SELECT o.model, o.version, o.status, o.aliases
+  FROM mreg.impact('dataset:fraud_events@2025-03') i JOIN mreg.model_version_overview o ON o.model_version_id = i
+ ORDER BY o.model, o.version;
+
+\echo
+\echo 'Who moved @champion of fraud-gbm, and when? (mreg.alias_history)'
+SELECT alias, from_version, to_version, reason, moved_by FROM mreg.alias_history WHERE model = 'fraud-gbm' ORDER BY id;
+
+\echo
+\echo 'History of a record: fraud-gbm''s description before the last edit (mreg.history)'
+SELECT changed_by, operation, old_row->>'description' AS before, new_row->>'description' AS after
+  FROM mreg.history('model:fraud-gbm');
+
+\echo
+\echo 'Reproducibility record of the fraud-gbm champion (mreg.reproducibility): everything needed to re-run training'
+SELECT jsonb_pretty(mreg.reproducibility(a.model_version_id) - 'provenance') AS reproducibility
+  FROM mreg.alias a JOIN mreg.model m ON m.id = a.model_id WHERE m.name = 'fraud-gbm' AND a.name = 'champion';
+
+\echo
+\echo 'Its provenance snapshot (a mreg.lineage value taken at registration):'
+SELECT mreg.provenance(a.model_version_id) AS provenance
+  FROM mreg.alias a JOIN mreg.model m ON m.id = a.model_id WHERE m.name = 'fraud-gbm' AND a.name = 'champion';
+
+\echo
+\echo 'Immutability: changing a registered version fails, for the table owner too:'
+\set ON_ERROR_STOP off
+UPDATE mreg.model_version SET version = '9.9.9' WHERE id = (SELECT min(id) FROM mreg.model_version);
+UPDATE mreg.evaluation SET value = 1.0 WHERE id = 1;
+\set ON_ERROR_STOP on
