@@ -1,5 +1,8 @@
 -- Tour: metadata schemas (JSON Schema subset validated in C).
+\set QUIET on
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS mreg CASCADE;
+RESET client_min_messages;
 \pset footer off
 
 \echo
