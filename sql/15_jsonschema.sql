@@ -111,6 +111,7 @@ SELECT * FROM pg_temp.v('{"pattern": "b$"}', to_jsonb(repeat('a', 5000) || 'b'))
 -- ----------------------------------------------------------- arrays
 SELECT d, (pg_temp.v('{"minItems": 1, "maxItems": 2}', d)).* FROM (VALUES ('[]'::jsonb), ('[1]'), ('[1, 2]'), ('[1, 2, 3]')) t(d);
 SELECT * FROM pg_temp.v('{"minItems": 2}', '[[1, 2, 3]]');
+SELECT * FROM pg_temp.v('{"maxItems": 0}', '[[]]'), pg_temp.v('{"maxItems": 0}', '[]') AS empty;
 SELECT d, (pg_temp.v('{"uniqueItems": true}', d)).* FROM (VALUES
   ('[]'::jsonb), ('[1]'), ('[1, "1", true, null, [1], {"1": 1}]'), ('[1, 2, 1.0]'), ('["a", "b", "a", "b"]'),
   ('[{"a": 1, "b": 2}, {"b": 2, "a": 1}]'), ('[[1, [2]], [1, [2.0]]]'), ('[null, null]'), ('[false, true, false]'),

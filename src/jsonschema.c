@@ -1261,8 +1261,8 @@ js_validate_array(JsValidator *vs, JsNode *node, JsonbContainer *arr)
 	if (node->max_items >= 0 && n > node->max_items)
 	{
 		js_report(vs, "maxItems",
-				  psprintf("array is too long: " INT64_FORMAT " items, maximum " INT64_FORMAT,
-						   n, node->max_items));
+				  psprintf("array is too long: " INT64_FORMAT " item%s, maximum " INT64_FORMAT,
+						   n, n == 1 ? "" : "s", node->max_items));
 		if (JS_DONE(vs))
 			return;
 	}
