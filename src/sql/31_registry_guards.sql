@@ -71,10 +71,13 @@ BEGIN
         RAISE EXCEPTION 'a row of mreg.% cannot move to another project', TG_TABLE_NAME
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    IF TG_TABLE_NAME = 'project' AND NEW.name IS DISTINCT FROM OLD.name THEN
-        RAISE EXCEPTION 'project % cannot be renamed', quote_literal(OLD.name)
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Node texts, lineage snapshots and grants name the project.';
+    IF TG_TABLE_NAME = 'project' THEN
+        -- (nested: NEW.name only exists on project rows)
+        IF NEW.name IS DISTINCT FROM OLD.name THEN
+            RAISE EXCEPTION 'project % cannot be renamed', quote_literal(OLD.name)
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'Node texts, lineage snapshots and grants name the project.';
+        END IF;
     END IF;
     RETURN NEW;
 END
@@ -203,9 +206,8 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['evaluation', 'annotation', 'alias_move', 'row_history', 'lineage_edge',
                              'run_dataset', 'run_feature'] LOOP
-        EXECUTE format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON mreg.%I
-                        FOR EACH ROW EXECUTE FUNCTION mreg._forbid_change()', t);
-        EXECUTE format('CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON mreg.%I
+        -- statement level: refuses even an UPDATE or DELETE that matches no row
+        EXECUTE format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.%I
                         FOR EACH STATEMENT EXECUTE FUNCTION mreg._forbid_change()', t);
     END LOOP;
     FOREACH t IN ARRAY ARRAY['project', 'experiment', 'pipeline', 'pipeline_step', 'run', 'dataset',

@@ -13,6 +13,7 @@ CREATE FUNCTION mreg._project_id(project text) RETURNS bigint
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint;
 BEGIN
@@ -35,6 +36,7 @@ CREATE FUNCTION mreg.parse_node(node text, OUT project text, OUT kind text, OUT 
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     m text[];
 BEGIN
@@ -77,12 +79,13 @@ COMMENT ON FUNCTION mreg._canonical_node(text, text, text) IS 'Internal: canonic
 
 -- Resolve a node text to the entity it names.  Entity kinds must exist
 -- (23503 naming the node); a name shared by several projects must be
--- prefixed (42725).  Free-form kinds need no row.
+-- prefixed (42P08).  Free-form kinds need no row.
 CREATE FUNCTION mreg.resolve_node(node text,
                                   OUT kind text, OUT project_id bigint, OUT entity_id bigint, OUT canonical text)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     p record;
     base text;
@@ -91,6 +94,7 @@ DECLARE
     hits bigint[];
     pids bigint[];
     pnames text[];
+    run_pid bigint;
 BEGIN
     IF node IS NULL OR btrim(node) = '' THEN
         RAISE EXCEPTION 'node must not be null or empty' USING ERRCODE = 'null_value_not_allowed';
@@ -106,12 +110,12 @@ BEGIN
             RAISE EXCEPTION 'invalid run node %', quote_literal(node)
                 USING ERRCODE = 'invalid_text_representation', DETAIL = 'A run is named by its id: run:42.';
         END IF;
-        SELECT r.id, r.project_id INTO entity_id, pids[1] FROM mreg.run r WHERE r.id = p.name::bigint;
-        IF entity_id IS NULL OR (project_id IS NOT NULL AND pids[1] <> project_id) THEN
+        SELECT r.id, r.project_id INTO entity_id, run_pid FROM mreg.run r WHERE r.id = p.name::bigint;
+        IF entity_id IS NULL OR (project_id IS NOT NULL AND run_pid <> project_id) THEN
             RAISE EXCEPTION 'run % is not registered', p.name
                 USING ERRCODE = 'foreign_key_violation', DETAIL = format('Node %s names no run.', node);
         END IF;
-        project_id := pids[1];
+        project_id := run_pid;
         canonical := 'run:' || entity_id;
         RETURN;
     END IF;
@@ -131,12 +135,12 @@ BEGIN
         SELECT array_agg(v.id), array_agg(v.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.dataset d JOIN mreg.dataset_version v ON v.dataset_id = d.id JOIN mreg.project pr ON pr.id = d.project_id
-         WHERE d.name = base AND v.version = ver AND (project_id IS NULL OR d.project_id = project_id);
+         WHERE d.name = base AND v.version = ver AND (resolve_node.project_id IS NULL OR d.project_id = resolve_node.project_id);
     ELSIF kind = 'dataset' THEN
         SELECT array_agg(d.id), array_agg(d.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.dataset d JOIN mreg.project pr ON pr.id = d.project_id
-         WHERE d.name = base AND (project_id IS NULL OR d.project_id = project_id);
+         WHERE d.name = base AND (resolve_node.project_id IS NULL OR d.project_id = resolve_node.project_id);
     ELSIF kind = 'model' AND ver IS NOT NULL THEN
         BEGIN
             PERFORM ver::mreg.semver;
@@ -147,27 +151,27 @@ BEGIN
         SELECT array_agg(v.id), array_agg(v.project_id), array_agg(pr.name), min(v.version::text)
           INTO hits, pids, pnames, ver
           FROM mreg.model m JOIN mreg.model_version v ON v.model_id = m.id JOIN mreg.project pr ON pr.id = m.project_id
-         WHERE m.name = base AND v.version = ver::mreg.semver AND (project_id IS NULL OR m.project_id = project_id);
+         WHERE m.name = base AND v.version = ver::mreg.semver AND (resolve_node.project_id IS NULL OR m.project_id = resolve_node.project_id);
     ELSIF kind = 'model' THEN
         SELECT array_agg(m.id), array_agg(m.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.model m JOIN mreg.project pr ON pr.id = m.project_id
-         WHERE m.name = base AND (project_id IS NULL OR m.project_id = project_id);
+         WHERE m.name = base AND (resolve_node.project_id IS NULL OR m.project_id = resolve_node.project_id);
     ELSIF kind = 'feature' THEN
         SELECT array_agg(f.id), array_agg(f.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.feature f JOIN mreg.project pr ON pr.id = f.project_id
-         WHERE f.name = base AND (project_id IS NULL OR f.project_id = project_id);
+         WHERE f.name = base AND (resolve_node.project_id IS NULL OR f.project_id = resolve_node.project_id);
     ELSIF kind = 'pipeline' THEN
         SELECT array_agg(x.id), array_agg(x.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.pipeline x JOIN mreg.project pr ON pr.id = x.project_id
-         WHERE x.name = base AND (project_id IS NULL OR x.project_id = project_id);
+         WHERE x.name = base AND (resolve_node.project_id IS NULL OR x.project_id = resolve_node.project_id);
     ELSIF kind = 'experiment' THEN
         SELECT array_agg(x.id), array_agg(x.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.experiment x JOIN mreg.project pr ON pr.id = x.project_id
-         WHERE x.name = base AND (project_id IS NULL OR x.project_id = project_id);
+         WHERE x.name = base AND (resolve_node.project_id IS NULL OR x.project_id = resolve_node.project_id);
     ELSIF kind = 'project' THEN
         SELECT array_agg(pr.id), array_agg(pr.id), array_agg(pr.name)
           INTO hits, pids, pnames
@@ -202,4 +206,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION mreg.resolve_node(text) IS
-    'Resolves a node text to (kind, project_id, entity_id, canonical text); unregistered entities are errors (23503), ambiguous names 42725';
+    'Resolves a node text to (kind, project_id, entity_id, canonical text); unregistered entities are errors (23503), ambiguous names 42P08';

@@ -11,6 +11,7 @@ CREATE FUNCTION mreg._require(val anyelement, what text) RETURNS anyelement
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 BEGIN
     IF val IS NULL OR (pg_typeof(val) = 'text'::regtype AND btrim(val::text) = '') THEN
         RAISE EXCEPTION '% must not be null or empty', what USING ERRCODE = 'null_value_not_allowed';
@@ -26,6 +27,7 @@ CREATE FUNCTION mreg._term(category text, val text, pid bigint) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     t text := lower(btrim(val));
     found text;
@@ -65,6 +67,7 @@ CREATE FUNCTION mreg._similarity(a text, b text) RETURNS real
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     s real;
 BEGIN
@@ -83,6 +86,7 @@ CREATE FUNCTION mreg._check_metadata(pid bigint, entity_kind text, doc jsonb) RE
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     sch jsonb;
     problems text;
@@ -107,6 +111,7 @@ CREATE FUNCTION mreg._add_edge(src text, dst text, pid bigint) RETURNS bigint
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     eid bigint;
     path text[];
@@ -151,13 +156,13 @@ CREATE FUNCTION mreg.live_upstream(node text) RETURNS mreg.lineage
     SET search_path = pg_catalog, mreg, pg_temp
 BEGIN ATOMIC
     WITH RECURSIVE up(n) AS (
-        SELECT node
+        SELECT live_upstream.node
         UNION
         SELECT e.src FROM up JOIN mreg.lineage_edge e ON e.dst = up.n
     ), g(src, dst) AS (
         SELECT e.src, e.dst FROM mreg.lineage_edge e WHERE e.dst IN (SELECT n FROM up)
         UNION ALL
-        SELECT node, NULL
+        SELECT live_upstream.node, NULL
     )
     SELECT mreg.lineage_agg(g.src, g.dst) FROM g;
 END;
@@ -169,6 +174,7 @@ CREATE FUNCTION mreg.create_project(name text, description text DEFAULT NULL, vi
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint;
 BEGIN
@@ -204,6 +210,7 @@ CREATE FUNCTION mreg.register_model(project text, name text, description text DE
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint := mreg._project_id(project);
     mid bigint;
@@ -277,6 +284,7 @@ CREATE FUNCTION mreg.register_dataset_version(project text, dataset text, versio
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint := mreg._project_id(project);
     did bigint;
@@ -345,6 +353,7 @@ CREATE FUNCTION mreg.define_feature(project text, name text, dtype text, transfo
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint := mreg._project_id(project);
     fid bigint;
@@ -377,6 +386,7 @@ CREATE FUNCTION mreg.define_pipeline(project text, name text, system text DEFAUL
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint := mreg._project_id(project);
     plid bigint;
@@ -426,6 +436,7 @@ CREATE FUNCTION mreg.log_run(project text, experiment text, params jsonb, enviro
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint := mreg._project_id(project);
     eid bigint;
@@ -529,6 +540,7 @@ CREATE FUNCTION mreg.register_model_version(project text, model text, version mr
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint := mreg._project_id(project);
     mid bigint;
@@ -644,7 +656,7 @@ BEGIN ATOMIC
     SELECT v.id FROM mreg.model_version v
       JOIN mreg.model m ON m.id = v.model_id
       JOIN mreg.project p ON p.id = m.project_id
-     WHERE p.name = project AND m.name = model AND v.version = version;
+     WHERE p.name = version_id.project AND m.name = version_id.model AND v.version = version_id.version;
 END;
 COMMENT ON FUNCTION mreg.version_id(text, text, mreg.semver) IS 'Id of a model version, NULL when absent or not visible';
 
@@ -653,6 +665,7 @@ CREATE FUNCTION mreg._version(project text, model text, version mreg.semver) RET
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     v mreg.model_version;
 BEGIN
@@ -676,6 +689,7 @@ CREATE FUNCTION mreg.set_status(project text, model text, version mreg.semver, s
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     v mreg.model_version := mreg._version(project, model, version);
 BEGIN
@@ -696,6 +710,7 @@ CREATE FUNCTION mreg.retire(project text, model text, version mreg.semver, reaso
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     v mreg.model_version := mreg._version(project, model, version);
     al record;
@@ -707,8 +722,8 @@ BEGIN
     END IF;
     -- aliases must not point at a retired version: they are removed, and the move is kept
     FOR al IN SELECT * FROM mreg.alias a WHERE a.model_version_id = v.id LOOP
-        INSERT INTO mreg.alias_move (project_id, alias_id, from_version_id, to_version_id, reason)
-        VALUES (al.project_id, al.id, v.id, NULL, 'version retired: ' || reason);
+        INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
+        VALUES (al.project_id, al.model_id, al.name, v.id, NULL, 'version retired: ' || reason);
     END LOOP;
     UPDATE mreg.model_version x SET status = 'retired', status_reason = reason WHERE x.id = v.id;
     DELETE FROM mreg.alias a WHERE a.model_version_id = v.id;
@@ -726,6 +741,7 @@ CREATE FUNCTION mreg.log_evaluation(model_version_id bigint, metric text, value 
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint;
     dsv bigint;
@@ -774,6 +790,7 @@ CREATE FUNCTION mreg._alias_name(alias text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     a text := lower(ltrim(btrim(alias), '@'));
 BEGIN
@@ -791,6 +808,7 @@ CREATE FUNCTION mreg._check_alias_guard(al mreg.alias) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 BEGIN
     IF al.protected_by IS NOT NULL AND NOT pg_has_role(current_user, al.protected_by, 'MEMBER') THEN
         RAISE EXCEPTION 'alias @% is protected', al.name
@@ -806,6 +824,7 @@ CREATE FUNCTION mreg.set_alias(project text, model text, alias text, version mre
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     v mreg.model_version := mreg._version(project, model, version);
     a text := mreg._alias_name(alias);
@@ -823,8 +842,8 @@ BEGIN
         ON CONFLICT ON CONSTRAINT alias_model_id_name_key DO NOTHING
         RETURNING * INTO al;
         IF al.id IS NOT NULL THEN
-            INSERT INTO mreg.alias_move (project_id, alias_id, from_version_id, to_version_id, reason)
-            VALUES (v.project_id, al.id, NULL, v.id, reason);
+            INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
+            VALUES (v.project_id, v.model_id, a, NULL, v.id, reason);
             RETURN al.id;
         END IF;
         -- created concurrently: move it like an existing one
@@ -835,8 +854,8 @@ BEGIN
         RETURN al.id;                      -- already there: not a move
     END IF;
     UPDATE mreg.alias x SET model_version_id = v.id, updated_at = now(), updated_by = current_user WHERE x.id = al.id;
-    INSERT INTO mreg.alias_move (project_id, alias_id, from_version_id, to_version_id, reason)
-    VALUES (v.project_id, al.id, al.model_version_id, v.id, reason);
+    INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
+    VALUES (v.project_id, v.model_id, a, al.model_version_id, v.id, reason);
     RETURN al.id;
 END
 $$;
@@ -848,6 +867,7 @@ CREATE FUNCTION mreg.remove_alias(project text, model text, alias text, reason t
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint := mreg._project_id(project);
     a text := mreg._alias_name(alias);
@@ -859,8 +879,8 @@ BEGIN
         RAISE EXCEPTION 'alias @% of model % does not exist', a, quote_literal(model) USING ERRCODE = 'undefined_object';
     END IF;
     PERFORM mreg._check_alias_guard(al);
-    INSERT INTO mreg.alias_move (project_id, alias_id, from_version_id, to_version_id, reason)
-    VALUES (al.project_id, al.id, al.model_version_id, NULL, reason);
+    INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
+    VALUES (al.project_id, al.model_id, al.name, al.model_version_id, NULL, reason);
     DELETE FROM mreg.alias x WHERE x.id = al.id;
 END
 $$;
@@ -871,6 +891,7 @@ CREATE FUNCTION mreg.protect_alias(project text, model text, alias text, role na
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint := mreg._project_id(project);
     a text := mreg._alias_name(alias);
@@ -897,6 +918,7 @@ CREATE FUNCTION mreg.set_tag(node text, key text, value text)
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     r record := mreg.resolve_node(node);
     tid bigint;
@@ -930,6 +952,7 @@ CREATE FUNCTION mreg.annotate(node text, note text)
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     r record := mreg.resolve_node(node);
     aid bigint;
@@ -947,6 +970,7 @@ CREATE FUNCTION mreg.add_lineage(src text, dst text)
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     s record := mreg.resolve_node(src);
     d record := mreg.resolve_node(dst);
@@ -974,7 +998,7 @@ CREATE FUNCTION mreg.provenance(model_version_id bigint) RETURNS mreg.lineage
     LANGUAGE sql STABLE STRICT
     SET search_path = pg_catalog, mreg, pg_temp
 BEGIN ATOMIC
-    SELECT v.provenance FROM mreg.model_version v WHERE v.id = model_version_id;
+    SELECT v.provenance FROM mreg.model_version v WHERE v.id = provenance.model_version_id;
 END;
 COMMENT ON FUNCTION mreg.provenance(bigint) IS 'The provenance snapshot of a model version (its full upstream lineage at registration)';
 
@@ -982,6 +1006,7 @@ CREATE FUNCTION mreg.impact(node text) RETURNS SETOF bigint
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     r record := mreg.resolve_node(node);
 BEGIN
@@ -1056,6 +1081,7 @@ CREATE FUNCTION mreg.add_synonym(term text, synonym text, category text DEFAULT 
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     sid bigint;
 BEGIN
@@ -1078,6 +1104,7 @@ CREATE FUNCTION mreg.set_metadata_schema(project text, entity_kind text, schema 
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     pid bigint := mreg._project_id(project);
     sid bigint;

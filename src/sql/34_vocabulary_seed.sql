@@ -1,10 +1,10 @@
 -- Registry core: the controlled vocabularies the extension ships with.
--- Rows are marked seeded: pg_dump skips them (CREATE EXTENSION brings them
+-- Rows are marked seeded and dated with the release that ships them: pg_dump skips them (CREATE EXTENSION brings them
 -- back), so a restore never holds a seeded row twice.  Teams add their own
 -- terms with mreg.add_term() and synonyms with mreg.add_synonym().
 
-INSERT INTO mreg.vocabulary (category, term, description, seeded, created_by)
-SELECT v.category, v.term, v.description, true, 'mreg'
+INSERT INTO mreg.vocabulary (category, term, description, seeded, created_by, created_at)
+SELECT v.category, v.term, v.description, true, 'mreg', '2026-11-30 00:00+00'
   FROM (VALUES
     ('domain', 'finance', 'Banking, payments, insurance, trading'),
     ('domain', 'fraud', 'Fraud and abuse detection'),
@@ -94,8 +94,8 @@ SELECT v.category, v.term, v.description, true, 'mreg'
     ('metric', 'latency_ms', 'Inference latency in milliseconds')
   ) AS v(category, term, description);
 
-INSERT INTO mreg.synonym (category, term, synonym, seeded, created_by)
-SELECT s.category, s.term, s.synonym, true, 'mreg'
+INSERT INTO mreg.synonym (category, term, synonym, seeded, created_by, created_at)
+SELECT s.category, s.term, s.synonym, true, 'mreg', '2026-11-30 00:00+00'
   FROM (VALUES
     ('domain', 'natural-language-processing', 'nlp'),
     ('domain', 'natural-language-processing', 'natural language processing'),

@@ -1,19 +1,14 @@
 -- Registry core: read side of history and reproducibility.
 
 CREATE VIEW mreg.alias_history AS
-SELECT am.id, am.project_id, p.name AS project, m.name AS model, a_name.name AS alias,
+SELECT am.id, am.project_id, p.name AS project, m.name AS model, am.alias,
        fv.version AS from_version, tv.version AS to_version,
        am.reason, am.created_by AS moved_by, am.created_at AS moved_at
   FROM mreg.alias_move am
   JOIN mreg.project p ON p.id = am.project_id
+  JOIN mreg.model m ON m.id = am.model_id
   LEFT JOIN mreg.model_version fv ON fv.id = am.from_version_id
-  LEFT JOIN mreg.model_version tv ON tv.id = am.to_version_id
-  JOIN LATERAL (SELECT coalesce(
-                    (SELECT a.name FROM mreg.alias a WHERE a.id = am.alias_id),
-                    (SELECT h.old_row->>'name' FROM mreg.row_history h
-                      WHERE h.table_name = 'alias' AND h.row_id = am.alias_id ORDER BY h.id DESC LIMIT 1)) AS name,
-                    coalesce(fv.model_id, tv.model_id) AS model_id) a_name ON true
-  JOIN mreg.model m ON m.id = a_name.model_id;
+  LEFT JOIN mreg.model_version tv ON tv.id = am.to_version_id;
 COMMENT ON VIEW mreg.alias_history IS 'Every alias move: which alias of which model went from which version to which, who moved it, when and why';
 COMMENT ON COLUMN mreg.alias_history.id IS 'id of the move (mreg.alias_move)';
 COMMENT ON COLUMN mreg.alias_history.project_id IS 'Project';
@@ -59,6 +54,7 @@ CREATE FUNCTION mreg.history(node text)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     r record := mreg.resolve_node(node);
     tbl text := CASE r.kind WHEN 'dataset_version' THEN 'dataset_version' WHEN 'model_version' THEN 'model_version'
@@ -114,7 +110,7 @@ BEGIN ATOMIC
                                  FROM mreg.artifact a WHERE a.model_version_id = v.id), '[]'),
         'provenance', v.provenance::text)
       FROM mreg.model_version v JOIN mreg.model m ON m.id = v.model_id JOIN mreg.project p ON p.id = v.project_id
-     WHERE v.id = model_version_id;
+     WHERE v.id = reproducibility.model_version_id;
 END;
 COMMENT ON FUNCTION mreg.reproducibility(bigint) IS
     'Everything needed to re-run the training of a model version: run parameters, environment, code, pipeline steps, data snapshots with checksums, features, artifacts and provenance';

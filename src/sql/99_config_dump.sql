@@ -4,17 +4,28 @@
 --
 -- Seeded vocabulary and synonyms come back with CREATE EXTENSION, so only
 -- user-added rows are dumped (no seeded row comes back twice).
-SELECT pg_catalog.pg_extension_config_dump(c.oid::pg_catalog.regclass,
-           CASE WHEN c.relname OPERATOR(pg_catalog.=) ANY ('{vocabulary,synonym}'::pg_catalog.name[])
-                THEN 'WHERE NOT seeded' ELSE '' END)
-  FROM pg_catalog.pg_class c
- WHERE c.relnamespace OPERATOR(pg_catalog.=) 'mreg'::pg_catalog.regnamespace
-   AND c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relispartition;
-
-SELECT pg_catalog.pg_extension_config_dump(s.seq, '')
-  FROM pg_catalog.pg_class c,
-       LATERAL (SELECT pg_catalog.pg_get_serial_sequence(c.oid::pg_catalog.regclass::pg_catalog.text, a.attname)::pg_catalog.regclass AS seq
-                  FROM pg_catalog.pg_attribute a
-                 WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attidentity OPERATOR(pg_catalog.<>) '') s
- WHERE c.relnamespace OPERATOR(pg_catalog.=) 'mreg'::pg_catalog.regnamespace
-   AND c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relispartition;
+-- One call per statement: each call rewrites the pg_extension row.
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT c.oid::pg_catalog.regclass AS rel, c.relname
+               FROM pg_catalog.pg_class c
+              WHERE c.relnamespace OPERATOR(pg_catalog.=) 'mreg'::pg_catalog.regnamespace
+                AND c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relispartition
+              ORDER BY c.relname
+    LOOP
+        PERFORM pg_catalog.pg_extension_config_dump(t.rel,
+                    CASE WHEN t.relname OPERATOR(pg_catalog.=) ANY ('{vocabulary,synonym}'::pg_catalog.name[])
+                         THEN 'WHERE NOT seeded' ELSE '' END);
+    END LOOP;
+    FOR t IN SELECT pg_catalog.pg_get_serial_sequence(a.attrelid::pg_catalog.regclass::pg_catalog.text, a.attname)::pg_catalog.regclass AS rel
+               FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid
+              WHERE c.relnamespace OPERATOR(pg_catalog.=) 'mreg'::pg_catalog.regnamespace
+                AND c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relispartition
+                AND a.attidentity OPERATOR(pg_catalog.<>) ''
+    LOOP
+        PERFORM pg_catalog.pg_extension_config_dump(t.rel, '');
+    END LOOP;
+END
+$$;

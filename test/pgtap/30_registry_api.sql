@@ -2,6 +2,7 @@
 -- documented error (NULLs, empty strings, bad values, unknown references,
 -- duplicates), plus lineage snapshots and alias history.
 BEGIN;
+SET LOCAL search_path = public, mreg;  -- operators of mreg types live in schema mreg
 SELECT no_plan();
 
 -- ---------------------------------------------------------------- projects
@@ -253,7 +254,7 @@ SELECT throws_ok($$SELECT mreg.set_alias('fraud', 'gbm', 'old', '1.0.0')$$, '550
 -- ---------------------------------------------------------------- node resolution
 SELECT lives_ok($$SELECT mreg.create_project('other'); SELECT mreg.register_model_version('other', 'gbm', '1.0.0')$$,
                 'a second project with the same model name');
-SELECT throws_ok($$SELECT mreg.resolve_node('model:gbm@1.0.0')$$, '42725', NULL, 'an ambiguous node must be prefixed');
+SELECT throws_ok($$SELECT mreg.resolve_node('model:gbm@1.0.0')$$, '42P08', NULL, 'an ambiguous node must be prefixed');
 SELECT is((mreg.resolve_node('other/model:gbm@1.0.0')).canonical, 'other/model:gbm@1.0.0', 'a prefixed node resolves');
 SELECT is((mreg.resolve_node('code:"a b"')).canonical, 'code:"a b"', 'free-form names keep their quoting');
 SELECT is((mreg.resolve_node('project:fraud')).kind, 'project', 'projects are nodes too');

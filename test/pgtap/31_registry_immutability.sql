@@ -1,6 +1,7 @@
 -- Registry core: immutability and history hold for everyone, the table
 -- owner (this superuser session owns the tables) included.
 BEGIN;
+SET LOCAL search_path = public, mreg;  -- operators of mreg types live in schema mreg
 SELECT no_plan();
 
 SELECT mreg.create_project('imm');
