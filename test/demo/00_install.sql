@@ -9,3 +9,6 @@ SELECT extname AS extension, extversion AS version, n.nspname AS schema
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
  WHERE extname IN ('mreg', 'pg_trgm', 'pgcrypto') ORDER BY 1;
 SELECT mreg.version() AS "mreg.version()";
+-- mreg's operators (semver <, lineage @>, ...) live in schema mreg: put it on the path.
+ALTER DATABASE mreg_demo SET search_path = "$user", public, mreg;
+SET search_path = "$user", public, mreg;

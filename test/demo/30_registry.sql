@@ -5,11 +5,11 @@
 \echo '== The registry: projects, datasets, runs, models, versions, evaluations =='
 \echo 'Loading a demo registry through the public API (mreg.register_*, mreg.log_*) ...'
 
-SELECT setseed(0.42);
+SELECT setseed(0.42) \gset
 DO $$
 DECLARE
     proj record;
-    m record;
+    mdl record;
     d text;
     n int;
     run_id bigint;
@@ -50,7 +50,7 @@ BEGIN
                  '[{"name": "extract"}, {"name": "dedupe"}, {"name": "impute", "transformation": "median"},
                    {"name": "encode", "transformation": "target encoding"}, {"name": "split", "params": {"test": 0.2}}]');
 
-        FOR m IN SELECT * FROM (VALUES
+        FOR mdl IN SELECT * FROM (VALUES
             ('gbm', 'binary-classification', 'xgboost', 'Gradient-boosted trees on tabular features'),
             ('logreg', 'binary-classification', 'scikit-learn', 'Interpretable logistic regression baseline'),
             ('deep', 'binary-classification', 'pytorch', 'Sequence model over event histories'),
@@ -59,8 +59,8 @@ BEGIN
             ('embedder', 'embedding', 'transformers', 'Learns entity embeddings'),
             ('calibrator', 'regression', 'statsmodels', 'Calibrates scores to probabilities')) AS x(name, task, fw, descr)
         LOOP
-            PERFORM mreg.register_model(proj.name, proj.name || '-' || m.name, format('%s for %s', m.descr, proj.descr),
-                     domain => proj.domain, task => m.task, framework => m.fw,
+            PERFORM mreg.register_model(proj.name, proj.name || '-' || mdl.name, format('%s for %s', mdl.descr, proj.descr),
+                     domain => proj.domain, task => mdl.task, framework => mdl.fw,
                      license => CASE WHEN proj.vis = 'public' THEN 'apache-2.0' ELSE 'proprietary' END,
                      team => proj.team,
                      constraints => CASE proj.name WHEN 'fraud' THEN ARRAY['gdpr', 'pci-dss']
@@ -71,31 +71,31 @@ BEGIN
             FOR i IN 1..n LOOP
                 ds_nodes := ARRAY[format('dataset:%s_events@2025-%s', proj.name, lpad((1 + (i - 1) % 6)::text, 2, '0')),
                                   format('dataset:%s_labels@v%s', proj.name, 1 + (i - 1) / 4)];
-                run_id := mreg.log_run(proj.name, m.name || '-experiments',
+                run_id := mreg.log_run(proj.name, mdl.name || '-experiments',
                             jsonb_build_object('learning_rate', round((0.01 + random() * 0.2)::numeric, 3),
                                                'max_depth', 3 + (random() * 7)::int, 'seed', i),
-                            jsonb_build_object('image', 'registry.local/train@sha256:' || substr(md5(m.name || i), 1, 12),
-                                               'python', '3.11', m.fw, '2.' || (i % 5), 'gpu', CASE WHEN m.fw IN ('pytorch', 'transformers') THEN 'A100' END),
+                            jsonb_build_object('image', 'registry.local/train@sha256:' || substr(md5(mdl.name || i), 1, 12),
+                                               'python', '3.11', mdl.fw, '2.' || (i % 5), 'gpu', CASE WHEN mdl.fw IN ('pytorch', 'transformers') THEN 'A100' END),
                             ds_nodes,
-                            format('Run %s of %s: %s', i, m.name, (ARRAY['tuned depth', 'more data', 'new features', 'fixed leakage in labels', 'longer training'])[1 + i % 5]),
-                            code_ref => 'git@' || substr(md5(proj.name || m.name || i), 1, 8),
+                            format('Run %s of %s: %s', i, mdl.name, (ARRAY['tuned depth', 'more data', 'new features', 'fixed leakage in labels', 'longer training'])[1 + i % 5]),
+                            code_ref => 'git@' || substr(md5(proj.name || mdl.name || i), 1, 8),
                             pipeline => proj.name || '-train',
                             features => (SELECT jsonb_object_agg(proj.name || '_f' || k, round(random()::numeric, 3))
                                            FROM generate_series(1, 3 + i % 5) k),
-                            started_at => t0 + (i * 9 + length(m.name)) * interval '1 day',
-                            ended_at => t0 + (i * 9 + length(m.name)) * interval '1 day' + (20 + random() * 300) * interval '1 minute');
+                            started_at => t0 + (i * 9 + length(mdl.name)) * interval '1 day',
+                            ended_at => t0 + (i * 9 + length(mdl.name)) * interval '1 day' + (20 + random() * 300) * interval '1 minute');
                 ver := format('%s.%s.%s', 1 + i / 5, i % 5, (random() * 2)::int)::mreg.semver;
                 IF i = n AND random() < 0.4 THEN
                     ver := (ver::text || '-rc.1')::mreg.semver;
                 END IF;
-                CONTINUE WHEN mreg.version_id(proj.name, proj.name || '-' || m.name, ver) IS NOT NULL;
-                vid := mreg.register_model_version(proj.name, proj.name || '-' || m.name, ver, run_id,
+                CONTINUE WHEN mreg.version_id(proj.name, proj.name || '-' || mdl.name, ver) IS NOT NULL;
+                vid := mreg.register_model_version(proj.name, proj.name || '-' || mdl.name, ver, run_id,
                          jsonb_build_array(jsonb_build_object('name', 'model.onnx', 'kind', 'binary',
-                                               'uri', format('s3://models/%s/%s/%s/model.onnx', proj.name, m.name, ver),
-                                               'sha256', encode(sha256(convert_to(proj.name || m.name || ver::text, 'UTF8')), 'hex'),
+                                               'uri', format('s3://models/%s/%s/%s/model.onnx', proj.name, mdl.name, ver),
+                                               'sha256', encode(sha256(convert_to(proj.name || mdl.name || ver::text, 'UTF8')), 'hex'),
                                                'size_bytes', (1e6 + random() * 5e8)::bigint, 'media_type', 'application/onnx'),
                                            jsonb_build_object('name', 'serving-image', 'kind', 'container',
-                                               'uri', format('oci://registry.local/%s-%s:%s', proj.name, m.name, replace(ver::text, '+', '_')))),
+                                               'uri', format('oci://registry.local/%s-%s:%s', proj.name, mdl.name, replace(ver::text, '+', '_')))),
                          jsonb_build_object('threshold', round((0.3 + random() * 0.4)::numeric, 2)));
                 -- evaluations over time, on a few slices
                 FOR j IN 0..2 LOOP
@@ -110,10 +110,10 @@ BEGIN
                 END LOOP;
             END LOOP;
             -- lifecycle: the last good version is champion, older ones archived
-            PERFORM mreg.set_alias(proj.name, proj.name || '-' || m.name, '@champion', v.version, 'best recall on holdout')
-               FROM mreg.model_version v JOIN mreg.model mm ON mm.id = v.model_id
-              WHERE mm.name = proj.name || '-' || m.name AND NOT mreg.is_prerelease(v.version)
-              ORDER BY v.version DESC LIMIT 1;
+            PERFORM mreg.set_alias(proj.name, proj.name || '-' || mdl.name, '@champion',
+                                   (SELECT max(v.version) FROM mreg.model_version v JOIN mreg.model mm ON mm.id = v.model_id
+                                     WHERE mm.name = proj.name || '-' || mdl.name AND NOT mreg.is_prerelease(v.version)),
+                                   'best recall on holdout');
         END LOOP;
     END LOOP;
     -- a data fix upstream: the March fraud snapshot was derived from February
@@ -121,9 +121,10 @@ BEGIN
     PERFORM mreg.annotate('dataset:fraud_events@2025-03', 'Duplicate card-present events found; fixed in 2025-04.');
     PERFORM mreg.set_tag('model:fraud-gbm', 'tier', 'critical');
     PERFORM mreg.register_model('fraud', 'fraud-gbm', description => 'Gradient-boosted fraud scorer (card + wire)');
-    PERFORM mreg.set_alias('fraud', 'fraud-gbm', '@challenger', v.version, 'shadow traffic test')
-       FROM mreg.model_version v JOIN mreg.model m ON m.id = v.model_id
-      WHERE m.name = 'fraud-gbm' ORDER BY v.version DESC OFFSET 1 LIMIT 1;
+    PERFORM mreg.set_alias('fraud', 'fraud-gbm', '@challenger',
+                           (SELECT v.version FROM mreg.model_version v JOIN mreg.model m ON m.id = v.model_id
+                             WHERE m.name = 'fraud-gbm' ORDER BY v.version DESC LIMIT 1),
+                           'shadow traffic test');
 END
 $$;
 
@@ -152,8 +153,14 @@ SELECT changed_by, operation, old_row->>'description' AS before, new_row->>'desc
 
 \echo
 \echo 'Reproducibility record of the fraud-gbm champion (mreg.reproducibility): everything needed to re-run training'
-SELECT jsonb_pretty(mreg.reproducibility(a.model_version_id) - 'provenance') AS reproducibility
-  FROM mreg.alias a JOIN mreg.model m ON m.id = a.model_id WHERE m.name = 'fraud-gbm' AND a.name = 'champion';
+\x on
+SELECT jsonb_pretty(r - 'provenance' - 'pipeline' - 'features') AS reproducibility,
+       (SELECT string_agg(format('%s. %s', s->>'position', s->>'name'), '  ' ORDER BY (s->>'position')::int)
+          FROM jsonb_array_elements(r->'pipeline'->'steps') s) AS pipeline_steps,
+       (SELECT string_agg(format('%s (%s)', f->>'name', f->>'importance'), ', ') FROM jsonb_array_elements(r->'features') f) AS features
+  FROM (SELECT mreg.reproducibility(a.model_version_id) AS r
+          FROM mreg.alias a JOIN mreg.model m ON m.id = a.model_id WHERE m.name = 'fraud-gbm' AND a.name = 'champion') x;
+\x off
 
 \echo
 \echo 'Its provenance snapshot (a mreg.lineage value taken at registration):'

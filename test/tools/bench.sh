@@ -6,9 +6,7 @@
 set -u
 source "$(dirname "$0")/common.sh"
 cd "$MREG_ROOT"
-LOCK=${TMPDIR:-/tmp}/mreg-test.lock
-exec 9>>"$LOCK"; chmod 666 "$LOCK" 2>/dev/null
-flock -w 3600 9 || die "another make test/bench holds $LOCK"
+take_lock 3600
 bootstrap
 trap 'cluster_stop' EXIT
 trap 'exit 130' INT TERM

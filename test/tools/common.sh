@@ -68,7 +68,7 @@ cluster_start() {
 		port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
 		# skip ports someone listens on already
 		if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then continue; fi
-		if $AS_PG "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 start \
+		if $AS_PG "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 start 9>&- \
 			-o "-p $port -k $CLUSTER_DIR/sock -c listen_addresses=127.0.0.1 -c ssl=on -c fsync=off \
 			    -c max_connections=60 -c max_prepared_transactions=10 -c shared_buffers=256MB \
 			    -c log_min_messages=warning -c lc_messages=C ${MREG_PG_OPTS:-}" >/dev/null 2>&1; then
@@ -91,6 +91,14 @@ cluster_stop() {
 	fi
 	$SUDO rm -rf "$CLUSTER_DIR"
 	CLUSTER_DIR=""
+}
+
+# One install of mreg.so at a time on this machine: runs from other checkouts
+# would otherwise swap the module and script under each other's clusters.
+take_lock() {
+	local lock=${TMPDIR:-/tmp}/mreg-test.lock
+	exec 9>>"$lock"; chmod 666 "$lock" 2>/dev/null
+	flock -w "${1:-1800}" 9 || die "another mreg build holds $lock"
 }
 
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }

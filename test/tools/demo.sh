@@ -17,6 +17,7 @@ demo_stop() {
 if [ "${1:-}" = "--stop" ]; then demo_stop; exit 0; fi
 [ -f "$STATE" ] && { log "stopping the previous demo cluster"; demo_stop >/dev/null; }
 
+take_lock        # released when this script ends; the demo cluster stays up
 bootstrap
 build_install
 trap 'cluster_stop' EXIT

@@ -8,7 +8,7 @@ source "$(dirname "$0")/common.sh"
 cd "$MREG_ROOT"
 accept=0; [ "${1:-}" = "--accept" ] && { accept=1; shift; }
 kind=$1; shift
-exec 9>>"${TMPDIR:-/tmp}/mreg-test.lock"; flock 9
+take_lock 3600
 bootstrap; build_install; trap cluster_stop EXIT; cluster_start
 PGXS_DIR=$(dirname "$(dirname "$("$PG_CONFIG" --pgxs)")")
 out=$(mktemp -d)

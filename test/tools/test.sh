@@ -13,11 +13,7 @@ PASSED=0; FAILED=0; FAILED_NAMES=()
 pass() { PASSED=$((PASSED + 1)); }
 fail() { FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1"); }
 
-# One install of mreg.so at a time on this machine: concurrent runs from other
-# checkouts would otherwise swap the module under each other's clusters.
-LOCK=${TMPDIR:-/tmp}/mreg-test.lock
-exec 9>>"$LOCK"; chmod 666 "$LOCK" 2>/dev/null
-flock -w 1800 9 || die "another make test holds $LOCK"
+take_lock 3600
 
 bootstrap
 trap 'cluster_stop' EXIT
