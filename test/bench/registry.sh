@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Registry core benchmarks (make bench; not part of pass/fail):
+#  1. registration throughput: mreg.register_model_version() vs plain INSERTs
+#     of the same rows (version, artifact, lineage edge) into trigger-free
+#     copies of the tables: what the API's checks, triggers and snapshot cost;
+#  2. impact(): model versions whose provenance contains a dataset version, on
+#     100k versions, via the GIN index vs a recursive CTE over the edge table.
+# Ratios of medians over REPS runs, measured side by side in one session.
+set -eu
+N=${MREG_BENCH_REGISTER:-2000}; V=${MREG_BENCH_VERSIONS:-100000}; REPS=${MREG_BENCH_REPS:-5}
+DB=mreg_bench_registry
+psql -X -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" postgres
+trap 'psql -X -q -c "DROP DATABASE IF EXISTS $DB" postgres >/dev/null 2>&1' EXIT
+psql -X -q -At -v ON_ERROR_STOP=1 -d $DB <<SQL
+SET client_min_messages = warning;
+CREATE EXTENSION mreg CASCADE;
+SET search_path = public, mreg;
+SET bench.n = $N; SET bench.v = $V; SET bench.reps = $REPS;
+CREATE TABLE timings (bench text, variant text, rep int, ms float8);
+
+-- ---------------------------------------------------------------- 1. registration
+SELECT mreg.create_project('b');
+SELECT mreg.register_dataset_version('b', 'ds' || k, 'v1', 's3://d/' || k) FROM generate_series(1, 1000) k;
+SELECT set_config('bench.run', mreg.log_run('b', 'e', '{"lr": 0.1}', '{}', ARRAY['dataset:ds1@v1'])::text, false);
+CREATE TABLE plain_mv (LIKE mreg.model_version INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS);
+ALTER TABLE plain_mv ADD PRIMARY KEY (id), ADD UNIQUE (model_id, version);
+CREATE TABLE plain_artifact (LIKE mreg.artifact INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS);
+ALTER TABLE plain_artifact ADD PRIMARY KEY (id);
+CREATE TABLE plain_edge (LIKE mreg.lineage_edge INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS);
+ALTER TABLE plain_edge ADD PRIMARY KEY (id), ADD UNIQUE (src, dst);
+
+DO \$\$
+DECLARE
+    n int := current_setting('bench.n')::int;
+    reps int := current_setting('bench.reps')::int;
+    rid bigint := current_setting('bench.run')::bigint;
+    pid bigint := (SELECT id FROM mreg.project WHERE name = 'b');
+    t timestamptz;
+    mid bigint;
+    vid bigint;
+BEGIN
+    FOR r IN 1..reps LOOP
+        t := clock_timestamp();
+        FOR i IN 1..n LOOP
+            PERFORM mreg.register_model_version('b', 'api' || r, format('1.0.%s', i)::mreg.semver, rid,
+                     jsonb_build_array(jsonb_build_object('name', 'w', 'kind', 'binary', 'uri', 's3://m/' || i,
+                                                          'sha256', encode(sha256(i::text::bytea), 'hex'))),
+                     '{"threshold": 0.5}');
+        END LOOP;
+        INSERT INTO timings VALUES ('register', 'api', r, extract(epoch FROM clock_timestamp() - t) * 1000);
+        mid := mreg.register_model('b', 'plain' || r);
+        t := clock_timestamp();
+        FOR i IN 1..n LOOP
+            INSERT INTO plain_edge (project_id, src, dst) VALUES (pid, 'run:' || rid, format('b/model:plain%s@1.0.%s', r, i));
+            INSERT INTO plain_mv (project_id, model_id, version, run_id, metadata)
+            VALUES (pid, mid, format('1.0.%s', i)::mreg.semver, rid, '{"threshold": 0.5}') RETURNING id INTO vid;
+            INSERT INTO plain_artifact (project_id, model_version_id, name, kind, uri, sha256)
+            VALUES (pid, vid, 'w', 'binary', 's3://m/' || i, encode(sha256(i::text::bytea), 'hex'));
+        END LOOP;
+        INSERT INTO timings VALUES ('register', 'plain', r, extract(epoch FROM clock_timestamp() - t) * 1000);
+    END LOOP;
+END
+\$\$;
+
+-- ---------------------------------------------------------------- 2. impact on V versions
+-- Synthetic registry (setup, not timed): V versions of 1000 models, each
+-- trained by its own run on 3 of 1000 dataset versions, 2 of 200 features
+-- and a code ref; the same graph as live lineage edges.
+SELECT setseed(0.7);
+INSERT INTO mreg.model (project_id, name) SELECT (SELECT id FROM mreg.project WHERE name = 'b'), 'm' || j FROM generate_series(1, 1000) j;
+CREATE TEMP TABLE g AS
+SELECT i, 'm' || (1 + i % 1000) AS model, format('1.%s.0', i / 1000) AS ver,
+       ARRAY['b/dataset:ds' || (1 + (random() * 999)::int) || '@v1', 'b/dataset:ds' || (1 + (random() * 999)::int) || '@v1',
+             'b/dataset:ds' || (1 + (random() * 999)::int) || '@v1', 'b/feature:f' || (1 + (random() * 199)::int),
+             'b/feature:f' || (1 + (random() * 199)::int), 'code:git@' || substr(md5(i::text), 1, 8)] AS ups
+  FROM generate_series(1, current_setting('bench.v')::int) i;
+INSERT INTO mreg.lineage_edge (project_id, src, dst)
+SELECT DISTINCT 1, u, 'srun:' || i FROM g, unnest(ups) u
+UNION ALL SELECT 1, 'srun:' || i, 'b/model:' || model || '@' || ver FROM g
+ON CONFLICT DO NOTHING;
+INSERT INTO mreg.model_version (project_id, model_id, version, provenance)
+SELECT 1, m.id, g.ver::mreg.semver,
+       (SELECT string_agg(format('%s -> srun:%s', u, g.i), '; ') FROM unnest(g.ups) u)
+       || format('; srun:%s -> b/model:%s@%s', g.i, g.model, g.ver)
+  FROM g JOIN mreg.model m ON m.name = g.model AND m.project_id = 1;
+ANALYZE;
+
+DO \$\$
+DECLARE
+    reps int := current_setting('bench.reps')::int;
+    t timestamptz;
+    a bigint; b bigint;
+    node text;
+BEGIN
+    FOR r IN 1..reps LOOP
+        t := clock_timestamp();
+        FOR q IN 1..20 LOOP
+            node := 'dataset:ds' || (q * 37 + r) % 1000 + 1 || '@v1';
+            SELECT count(*) INTO a FROM mreg.impact(node);
+        END LOOP;
+        INSERT INTO timings VALUES ('impact', 'gin', r, extract(epoch FROM clock_timestamp() - t) * 1000 / 20);
+        t := clock_timestamp();
+        FOR q IN 1..20 LOOP
+            node := 'b/dataset:ds' || (q * 37 + r) % 1000 + 1 || '@v1';
+            WITH RECURSIVE down(n) AS (
+                SELECT node
+                UNION
+                SELECT e.dst FROM down JOIN mreg.lineage_edge e ON e.src = down.n
+            )
+            SELECT count(*) INTO b FROM down WHERE down.n LIKE '%/model:%@%';
+        END LOOP;
+        INSERT INTO timings VALUES ('impact', 'recursive_cte', r, extract(epoch FROM clock_timestamp() - t) * 1000 / 20);
+        IF a <> b THEN
+            RAISE EXCEPTION 'impact() and the recursive CTE disagree: % vs %', a, b;
+        END IF;
+    END LOOP;
+END
+\$\$;
+
+SELECT format('%-10s %-14s median %9.2f ms  (%s runs)', bench, variant,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), count(*))
+  FROM timings GROUP BY bench, variant ORDER BY bench, variant;
+WITH m AS (SELECT bench, variant, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms FROM timings GROUP BY 1, 2)
+SELECT format('register: API / plain INSERT = %s x  (%s registrations per second through the API)',
+              round((SELECT ms FROM m WHERE variant = 'api')::numeric / (SELECT ms FROM m WHERE variant = 'plain')::numeric, 2),
+              round(current_setting('bench.n')::numeric / ((SELECT ms FROM m WHERE variant = 'api')::numeric / 1000)))
+UNION ALL
+SELECT format('impact:   recursive CTE / GIN impact() = %s x  (on %s versions)',
+              round((SELECT ms FROM m WHERE variant = 'recursive_cte')::numeric / (SELECT ms FROM m WHERE variant = 'gin')::numeric, 1),
+              current_setting('bench.v'));
+SQL
