@@ -107,7 +107,6 @@ COMMENT ON FUNCTION mreg._guard_dataset_version() IS 'Trigger: the identity of a
 -- back to draft.
 CREATE FUNCTION mreg.status_transition_allowed(from_status text, to_status text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, mreg, pg_temp
 RETURN (from_status, to_status) IN (
     ('draft', 'registered'), ('draft', 'staging'), ('draft', 'retired'),
     ('registered', 'staging'), ('registered', 'production'), ('registered', 'archived'), ('registered', 'retired'),

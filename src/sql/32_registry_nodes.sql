@@ -72,7 +72,6 @@ COMMENT ON FUNCTION mreg.parse_node(text) IS 'Splits a node text into project pr
 -- Canonical text of a free-form node: exactly as the lineage type prints it.
 CREATE FUNCTION mreg._canonical_node(project text, kind text, name text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, mreg, pg_temp
 RETURN (CASE WHEN project IS NULL THEN '' ELSE '"' || replace(project, '"', '""') || '"/' END
         || kind || ':"' || replace(name, '"', '""') || '"')::mreg.lineage::text;
 COMMENT ON FUNCTION mreg._canonical_node(text, text, text) IS 'Internal: canonical node text, quoted only where needed';

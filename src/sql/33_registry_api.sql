@@ -7,6 +7,9 @@
 -- a change that immutability forbids.  Values travel as parameters only.
 
 -- ---------------------------------------------------------------- helpers
+-- Functions with a BEGIN ATOMIC or RETURN body are parsed when created, so
+-- their names are bound then and they need no pinned search_path (and can be
+-- inlined); every other function pins search_path = pg_catalog, mreg, pg_temp.
 CREATE FUNCTION mreg._require(val anyelement, what text) RETURNS anyelement
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, mreg, pg_temp
@@ -115,6 +118,10 @@ AS $$
 DECLARE
     eid bigint;
     path text[];
+    seen text[];
+    frontier text[];
+    levels jsonb;
+    cur text;
 BEGIN
     IF src = dst THEN
         RAISE EXCEPTION 'lineage edge % -> % would make a cycle', src, dst
@@ -125,47 +132,72 @@ BEGIN
         RETURN eid;
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('mreg.lineage_edge'));
-    -- is src reachable from dst?  then src -> dst closes a cycle
-    WITH RECURSIVE down(node, trail) AS (
-        SELECT _add_edge.dst, ARRAY[_add_edge.dst]
-        UNION ALL
-        SELECT e.dst, d.trail || e.dst
-          FROM down d JOIN mreg.lineage_edge e ON e.src = d.node
-         WHERE e.dst <> ALL (d.trail)
-    )
-    SELECT d.trail INTO path FROM down d WHERE d.node = _add_edge.src LIMIT 1;
-    IF path IS NOT NULL THEN
-        RAISE EXCEPTION 'lineage edge % -> % would make a cycle', src, dst
-            USING ERRCODE = 'check_violation',
-                  DETAIL = format('Cycle: %s -> %s.', src, array_to_string(path, ' -> '));
+    -- Is src reachable from dst?  Then src -> dst closes a cycle.  Breadth
+    -- first over the (src, dst) index, one query per level, keeping the
+    -- levels so that a cycle can be named without enumerating paths.
+    seen := ARRAY[dst];
+    frontier := ARRAY[dst];
+    levels := jsonb_build_array(to_jsonb(frontier));
+    LOOP
+        SELECT array_agg(DISTINCT e.dst) INTO frontier
+          FROM mreg.lineage_edge e
+         WHERE e.src = ANY (frontier) AND e.dst <> ALL (seen);
+        EXIT WHEN frontier IS NULL OR src = ANY (frontier);
+        seen := seen || frontier;
+        levels := levels || jsonb_build_array(to_jsonb(frontier));
+    END LOOP;
+    IF frontier IS NULL THEN
+        INSERT INTO mreg.lineage_edge (project_id, src, dst) VALUES (pid, src, dst)
+        ON CONFLICT ON CONSTRAINT lineage_edge_src_dst_key DO NOTHING
+        RETURNING id INTO eid;
+        IF eid IS NULL THEN
+            SELECT e.id INTO eid FROM mreg.lineage_edge e WHERE e.src = _add_edge.src AND e.dst = _add_edge.dst;
+        END IF;
+        RETURN eid;
     END IF;
-    INSERT INTO mreg.lineage_edge (project_id, src, dst) VALUES (pid, src, dst)
-    ON CONFLICT ON CONSTRAINT lineage_edge_src_dst_key DO NOTHING
-    RETURNING id INTO eid;
-    IF eid IS NULL THEN
-        SELECT e.id INTO eid FROM mreg.lineage_edge e WHERE e.src = _add_edge.src AND e.dst = _add_edge.dst;
-    END IF;
-    RETURN eid;
+    -- walk back from src through the levels to name one shortest cycle
+    path := ARRAY[src];
+    cur := src;
+    FOR lvl IN REVERSE jsonb_array_length(levels) - 1 .. 0 LOOP
+        SELECT e.src INTO cur FROM mreg.lineage_edge e
+         WHERE e.dst = cur AND e.src IN (SELECT jsonb_array_elements_text(levels -> lvl)) LIMIT 1;
+        path := cur || path;
+    END LOOP;
+    RAISE EXCEPTION 'lineage edge % -> % would make a cycle', src, dst
+        USING ERRCODE = 'check_violation',
+              DETAIL = format('Cycle: %s -> %s.', src, array_to_string(path, ' -> '));
 END
 $$;
 COMMENT ON FUNCTION mreg._add_edge(text, text, bigint) IS 'Internal: inserts a live lineage edge between canonical nodes, refusing cycles (23514 naming the cycle)';
 
 -- The upstream subgraph of a canonical node in the live lineage, as a value.
 CREATE FUNCTION mreg.live_upstream(node text) RETURNS mreg.lineage
-    LANGUAGE sql STABLE STRICT
+    LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, mreg, pg_temp
-BEGIN ATOMIC
-    WITH RECURSIVE up(n) AS (
-        SELECT live_upstream.node
-        UNION
-        SELECT e.src FROM up JOIN mreg.lineage_edge e ON e.dst = up.n
-    ), g(src, dst) AS (
-        SELECT e.src, e.dst FROM mreg.lineage_edge e WHERE e.dst IN (SELECT n FROM up)
-        UNION ALL
-        SELECT live_upstream.node, NULL
-    )
-    SELECT mreg.lineage_agg(g.src, g.dst) FROM g;
-END;
+AS $$
+#variable_conflict use_variable
+-- Breadth-first over the dst index, one query per level: plans stay index
+-- lookups whatever the table's statistics say (a recursive CTE would pick a
+-- hash join over the whole edge table when statistics are stale).
+DECLARE
+    seen text[] := ARRAY[node];
+    frontier text[] := ARRAY[node];
+    result mreg.lineage;
+BEGIN
+    LOOP
+        SELECT array_agg(DISTINCT e.src) INTO frontier
+          FROM mreg.lineage_edge e
+         WHERE e.dst = ANY (frontier) AND e.src <> ALL (seen);
+        EXIT WHEN frontier IS NULL;
+        seen := seen || frontier;
+    END LOOP;
+    SELECT mreg.lineage_agg(g.src, g.dst) INTO result
+      FROM (SELECT e.src, e.dst FROM mreg.lineage_edge e WHERE e.dst = ANY (seen)
+            UNION ALL
+            SELECT node, NULL) g;
+    RETURN result;
+END
+$$;
 COMMENT ON FUNCTION mreg.live_upstream(text) IS 'The node and all its ancestors in the live lineage graph (mreg.lineage_edge), as a lineage value';
 
 -- ---------------------------------------------------------------- projects
@@ -651,7 +683,6 @@ COMMENT ON FUNCTION mreg.register_model_version(text, text, mreg.semver, bigint,
 
 CREATE FUNCTION mreg.version_id(project text, model text, version mreg.semver) RETURNS bigint
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, mreg, pg_temp
 BEGIN ATOMIC
     SELECT v.id FROM mreg.model_version v
       JOIN mreg.model m ON m.id = v.model_id
@@ -996,7 +1027,6 @@ COMMENT ON FUNCTION mreg.add_lineage(text, text) IS
 
 CREATE FUNCTION mreg.provenance(model_version_id bigint) RETURNS mreg.lineage
     LANGUAGE sql STABLE STRICT
-    SET search_path = pg_catalog, mreg, pg_temp
 BEGIN ATOMIC
     SELECT v.provenance FROM mreg.model_version v WHERE v.id = provenance.model_version_id;
 END;

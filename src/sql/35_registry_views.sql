@@ -75,7 +75,6 @@ COMMENT ON FUNCTION mreg.history(text) IS 'Earlier states of an entity''s row (f
 -- Everything needed to re-run the training of a model version.
 CREATE FUNCTION mreg.reproducibility(model_version_id bigint) RETURNS jsonb
     LANGUAGE sql STABLE STRICT
-    SET search_path = pg_catalog, mreg, pg_temp
 BEGIN ATOMIC
     SELECT jsonb_build_object(
         'model_version', jsonb_build_object('id', v.id, 'project', p.name, 'model', m.name, 'version', v.version::text,

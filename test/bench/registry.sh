@@ -19,9 +19,9 @@ SET bench.n = $N; SET bench.v = $V; SET bench.reps = $REPS;
 CREATE TABLE timings (bench text, variant text, rep int, ms float8);
 
 -- ---------------------------------------------------------------- 1. registration
-SELECT mreg.create_project('b');
-SELECT mreg.register_dataset_version('b', 'ds' || k, 'v1', 's3://d/' || k) FROM generate_series(1, 1000) k;
-SELECT set_config('bench.run', mreg.log_run('b', 'e', '{"lr": 0.1}', '{}', ARRAY['dataset:ds1@v1'])::text, false);
+SELECT mreg.create_project('b') \\gset
+SELECT count(mreg.register_dataset_version('b', 'ds' || k, 'v1', 's3://d/' || k)) AS datasets FROM generate_series(1, 1000) k \\gset
+SELECT set_config('bench.run', mreg.log_run('b', 'e', '{"lr": 0.1}', '{}', ARRAY['dataset:ds1@v1'])::text, false) AS run \\gset
 CREATE TABLE plain_mv (LIKE mreg.model_version INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS);
 ALTER TABLE plain_mv ADD PRIMARY KEY (id), ADD UNIQUE (model_id, version);
 CREATE TABLE plain_artifact (LIKE mreg.artifact INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS);
@@ -80,8 +80,8 @@ UNION ALL SELECT 1, 'srun:' || i, 'b/model:' || model || '@' || ver FROM g
 ON CONFLICT DO NOTHING;
 INSERT INTO mreg.model_version (project_id, model_id, version, provenance)
 SELECT 1, m.id, g.ver::mreg.semver,
-       (SELECT string_agg(format('%s -> srun:%s', u, g.i), '; ') FROM unnest(g.ups) u)
-       || format('; srun:%s -> b/model:%s@%s', g.i, g.model, g.ver)
+       ((SELECT string_agg(format('%s -> srun:%s', u, g.i), '; ') FROM unnest(g.ups) u)
+       || format('; srun:%s -> b/model:%s@%s', g.i, g.model, g.ver))::mreg.lineage
   FROM g JOIN mreg.model m ON m.name = g.model AND m.project_id = 1;
 ANALYZE;
 
@@ -117,8 +117,8 @@ BEGIN
 END
 \$\$;
 
-SELECT format('%-10s %-14s median %9.2f ms  (%s runs)', bench, variant,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), count(*))
+SELECT format('%-10s %-14s median %s ms  (%s runs)', bench, variant,
+              lpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 2)::text, 10), count(*))
   FROM timings GROUP BY bench, variant ORDER BY bench, variant;
 WITH m AS (SELECT bench, variant, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms FROM timings GROUP BY 1, 2)
 SELECT format('register: API / plain INSERT = %s x  (%s registrations per second through the API)',
