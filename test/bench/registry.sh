@@ -63,27 +63,45 @@ END
 \$\$;
 
 -- ---------------------------------------------------------------- 2. impact on V versions
--- Synthetic registry (setup, not timed): V versions of 1000 models, each
--- trained by its own run on 3 of 1000 dataset versions, 2 of 200 features
--- and a code ref; the same graph as live lineage edges.
+-- Synthetic registry (setup, not timed), lineage four levels deep like a
+-- real one: 1000 raw dataset versions -> 1000 cleaned datasets (each from 2
+-- raw) -> 200 features (each from 3 cleaned) -> V runs (each on 2 cleaned
+-- datasets, 3 features and a code ref) -> V model versions of 1000 models.
+-- The same graph is in the live edge table for the recursive CTE.
 SELECT setseed(0.7);
 INSERT INTO mreg.model (project_id, name) SELECT (SELECT id FROM mreg.project WHERE name = 'b'), 'm' || j FROM generate_series(1, 1000) j;
+CREATE TEMP TABLE clean_up AS
+SELECT 'clean:c' || c AS node, 'b/dataset:ds' || r || '@v1' AS up
+  FROM generate_series(1, 1000) c, LATERAL (VALUES ((c * 2) % 1000 + 1), ((c * 7 + 3) % 1000 + 1)) v(r);
+CREATE TEMP TABLE feat_up AS
+SELECT 'b/feature:f' || f AS node, 'clean:c' || c AS up
+  FROM generate_series(1, 200) f, LATERAL (VALUES ((f * 3) % 1000 + 1), ((f * 11 + 5) % 1000 + 1), ((f * 17 + 9) % 1000 + 1)) v(c);
 CREATE TEMP TABLE g AS
 SELECT i, 'm' || (1 + i % 1000) AS model, format('1.%s.0', i / 1000) AS ver,
-       ARRAY['b/dataset:ds' || (1 + (random() * 999)::int) || '@v1', 'b/dataset:ds' || (1 + (random() * 999)::int) || '@v1',
-             'b/dataset:ds' || (1 + (random() * 999)::int) || '@v1', 'b/feature:f' || (1 + (random() * 199)::int),
+       ARRAY['clean:c' || (1 + (random() * 999)::int), 'clean:c' || (1 + (random() * 999)::int),
+             'b/feature:f' || (1 + (random() * 199)::int), 'b/feature:f' || (1 + (random() * 199)::int),
              'b/feature:f' || (1 + (random() * 199)::int), 'code:git@' || substr(md5(i::text), 1, 8)] AS ups
   FROM generate_series(1, current_setting('bench.v')::int) i;
 INSERT INTO mreg.lineage_edge (project_id, src, dst)
-SELECT DISTINCT 1, u, 'srun:' || i FROM g, unnest(ups) u
-UNION ALL SELECT 1, 'srun:' || i, 'b/model:' || model || '@' || ver FROM g
+SELECT 1, up, node FROM clean_up UNION SELECT 1, up, node FROM feat_up
+UNION SELECT 1, u, 'srun:' || i FROM g, unnest(ups) u
+UNION SELECT 1, 'srun:' || i, 'b/model:' || model || '@' || ver FROM g
 ON CONFLICT DO NOTHING;
+-- provenance = the run's inputs, their upstream, the run and the version
 INSERT INTO mreg.model_version (project_id, model_id, version, provenance)
 SELECT 1, m.id, g.ver::mreg.semver,
-       ((SELECT string_agg(format('%s -> srun:%s', u, g.i), '; ') FROM unnest(g.ups) u)
-       || format('; srun:%s -> b/model:%s@%s', g.i, g.model, g.ver))::mreg.lineage
+       (SELECT mreg.lineage_agg(x.src, x.dst) FROM (
+            SELECT u AS src, 'srun:' || g.i AS dst FROM unnest(g.ups) u
+            UNION SELECT f.up, f.node FROM feat_up f WHERE f.node = ANY (g.ups)
+            UNION SELECT c.up, c.node FROM clean_up c
+                   WHERE c.node = ANY (g.ups) OR c.node IN (SELECT f.up FROM feat_up f WHERE f.node = ANY (g.ups))
+            UNION SELECT 'srun:' || g.i, format('b/model:%s@%s', g.model, g.ver)) x)
   FROM g JOIN mreg.model m ON m.name = g.model AND m.project_id = 1;
 ANALYZE;
+SELECT format('impact setup: %s versions, %s live edges, %s nodes per provenance on average',
+              count(*), (SELECT count(*) FROM mreg.lineage_edge),
+              round(avg((SELECT count(*) FROM mreg.lineage_nodes(v.provenance)))))
+  FROM mreg.model_version v WHERE v.model_id IN (SELECT id FROM mreg.model WHERE name LIKE 'm%');
 
 DO \$\$
 DECLARE
