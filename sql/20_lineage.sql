@@ -1,6 +1,5 @@
 -- mreg.lineage: text input/output, canonical form, quoting, errors.
 SET search_path = mreg, public;
-\set VERBOSITY default
 
 -- round trips and canonical form: nodes sorted, edges sorted and deduplicated
 SELECT 'dataset:a -> run:1; run:1 -> model:m@1.0.0'::lineage;
@@ -17,8 +16,10 @@ SELECT ''::lineage AS empty, '   '::lineage AS blanks, ' ; ; '::lineage AS semic
 SELECT lineage_node_count(''), lineage_edge_count(''), ''::lineage = '  '::lineage AS empty_equal;
 
 -- NULLs: the type's functions are strict
-SELECT NULL::lineage AS null_value, lineage_node_count(NULL) AS null_count,
-       NULL::lineage @> 'a:x'::text AS null_contains, upstream(NULL, 'a:x') AS null_upstream;
+SELECT NULL::lineage IS NULL AS null_value, lineage_node_count(NULL) IS NULL AS null_count,
+       (NULL::lineage @> 'a:x'::text) IS NULL AS null_contains, upstream(NULL, 'a:x') IS NULL AS null_upstream,
+       upstream('a:x', NULL) IS NULL AS null_node, ('a:x'::lineage || NULL) IS NULL AS null_union,
+       lineage_edge('a:x', NULL) IS NULL AS null_edge;
 
 -- quoting: only where needed, "" escapes a quote
 SELECT 'dataset:"sales; EU ""raw""" -> run:1'::lineage;
@@ -40,9 +41,8 @@ SELECT lineage_node('"fraud"/model:x') AS unquoted_project;
 SELECT lineage_node('"p q"/run:"1 2"');
 
 -- malformed text: SQLSTATE 22P02 and the position of the problem
-\set VERBOSITY verbose
 SELECT 'a:b"c'::lineage;
-\set VERBOSITY default
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT 'dataset:a -> '::lineage;
 SELECT 'dataset:a -> -> run:1'::lineage;
 SELECT 'Dataset:a'::lineage;
@@ -71,9 +71,8 @@ SELECT lineage_node('a:x b');
 SELECT lineage_node('');
 
 -- cycles: SQLSTATE 22P02 on input, the cycle named in order
-\set VERBOSITY verbose
 SELECT 'a:x -> a:x'::lineage;
-\set VERBOSITY default
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT 'a:x -> b:y -> a:x'::lineage;
 SELECT 'run:3 -> run:1; run:1 -> run:2; run:2 -> run:3; dataset:d -> run:1'::lineage;
 -- a long cycle: the message lists the start, elides the middle
@@ -98,8 +97,40 @@ CREATE TEMP TABLE lin_copy2 (LIKE lin_copy);
 COPY lin_copy2 FROM '/tmp/mreg_lineage_copy.bin' WITH (FORMAT binary);
 SELECT a.id, a.l IS NOT DISTINCT FROM b.l AS same, b.l
   FROM lin_copy a JOIN lin_copy2 b USING (id) ORDER BY id;
--- receive canonicalizes and checks what it is given
-SELECT lineage_recv IS NOT NULL AS has_recv FROM (SELECT 'mreg.lineage_recv'::regproc AS lineage_recv) s;
+-- receive canonicalizes and checks what it is given: hand-made binary COPY files
+\set SHOW_CONTEXT never
+SET client_min_messages = warning;
+CREATE FUNCTION pg_temp.nodes_bin(VARIADIC n text[]) RETURNS bytea LANGUAGE sql AS
+$$ SELECT int4send(cardinality(n)) || coalesce(string_agg(int4send(octet_length(x)) || convert_to(x, 'UTF8'), ''::bytea), '')
+     FROM unnest(n) x $$;
+CREATE FUNCTION pg_temp.edges_bin(VARIADIC e int[]) RETURNS bytea LANGUAGE sql AS
+$$ SELECT int4send(cardinality(e) / 2) || coalesce(string_agg(int4send(x), ''::bytea), '') FROM unnest(e) x $$;
+CREATE FUNCTION pg_temp.copy_in(payload bytea) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE o oid;
+BEGIN
+  o := lo_from_bytea(0, '\x5047434f50590aff0d0a00'::bytea || int4send(0) || int4send(0)
+                        || int2send(1::int2) || int4send(octet_length(payload)) || payload || int2send(-1::int2));
+  PERFORM lo_export(o, '/tmp/mreg_lineage_recv.bin');
+  PERFORM lo_unlink(o);
+  CREATE TEMP TABLE IF NOT EXISTS lin_recv (l mreg.lineage);
+  TRUNCATE lin_recv;
+  COPY lin_recv FROM '/tmp/mreg_lineage_recv.bin' WITH (FORMAT binary);
+  RETURN QUERY SELECT l::text FROM lin_recv;
+END $$;
+-- unsorted nodes, a needlessly quoted duplicate, a repeated edge: canonical value
+SELECT pg_temp.copy_in(int4send(1) || pg_temp.nodes_bin('run:"1"', 'dataset:a', 'run:1')
+                       || pg_temp.edges_bin(1, 0, 1, 2, 1, 0));
+SELECT pg_temp.copy_in(int4send(1) || pg_temp.nodes_bin(VARIADIC '{}') || pg_temp.edges_bin(VARIADIC '{}')) = '' AS empty_ok;
+SELECT pg_temp.copy_in(int4send(1) || pg_temp.nodes_bin('a:x', 'b:y') || pg_temp.edges_bin(0, 1, 1, 0));
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT pg_temp.copy_in(int4send(1) || pg_temp.nodes_bin('a:x', 'b:y') || pg_temp.edges_bin(0, 2));
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT pg_temp.copy_in(int4send(1) || pg_temp.nodes_bin('a:x', 'b y') || pg_temp.edges_bin(VARIADIC '{}'));
+SELECT pg_temp.copy_in(int4send(2) || pg_temp.nodes_bin('a:x') || pg_temp.edges_bin(VARIADIC '{}'));
+SELECT pg_temp.copy_in(int4send(1) || int4send(1000000) || int4send(3));
+SELECT pg_temp.copy_in(int4send(1) || pg_temp.nodes_bin('a:x') || pg_temp.edges_bin(VARIADIC '{}') || '\x00'::bytea);
+RESET client_min_messages;
+\set SHOW_CONTEXT errors
 SELECT encode(lineage_send('b:y -> a:x'), 'hex');
 -- the binary form is compact: about 8 bytes per node and 4 per edge plus the names
 SELECT pg_column_size('dataset:a -> run:1; run:1 -> model:m@1.0.0'::lineage) AS bytes_3_nodes;
