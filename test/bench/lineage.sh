@@ -31,7 +31,7 @@ CREATE TABLE feat_src AS
     FROM generate_series(1, 20000) f, generate_series(1, 2) k WHERE k = 1 OR random() < 0.3;
 CREATE TABLE runs AS
   SELECT r AS run, 'code:git@' || md5((r % 500)::text) AS code,
-         'model:m' || (r % 1000) || '@1.0.' || r AS model, 3 + floor(random() * 36)::int AS nfeat
+         'model:m' || (r % 1000) || '@1.0.' || r AS model, 3 + floor(random() * 30)::int AS nfeat
     FROM generate_series(1, 100000) r;
 CREATE TABLE run_feat AS
   SELECT DISTINCT r.run, 'feature:f_' || (1 + floor(random() * 20000)::int) AS feature
@@ -86,35 +86,40 @@ P -A -t -v runs="$RUNS" <<'SQL'
 SET search_path = mreg, public;
 SET max_parallel_workers_per_gather = 0;   -- compare single-process plans
 SET bench.runs = :runs;
-CREATE TEMP TABLE timing (label text, side text, run int, ms float8, answer bigint);
+CREATE TEMP TABLE timing (label text, side text, run int, wall float8, exec float8, answer bigint);
+-- wall: EXECUTE of the query text (parse, plan, run); exec: executor time from EXPLAIN ANALYZE
 CREATE FUNCTION pg_temp.t(label text, side text, run int, q text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; n bigint;
+DECLARE t0 timestamptz; n bigint; w float8; j json;
 BEGIN
   t0 := clock_timestamp();
   EXECUTE q INTO n;
-  INSERT INTO timing VALUES (label, side, run, extract(epoch FROM clock_timestamp() - t0) * 1000, n);
+  w := extract(epoch FROM clock_timestamp() - t0) * 1000;
+  EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) ' || q INTO j;
+  INSERT INTO timing VALUES (label, side, run, w, (j->0->>'Execution Time')::float8, n);
 END $$;
 DO $$
-DECLARE r int; x text; lab text;
-  probes text[][] := ARRAY[
-    ['raw dataset', 'dataset:raw_'],
-    ['feature', 'feature:f_'],
-    ['code ref', 'code:git@']];
-  i int;
+DECLARE r int; x text; lab text; i int;
 BEGIN
   FOR r IN 1..current_setting('bench.runs')::int + 1 LOOP
     FOR i IN 1..3 LOOP
-      lab := probes[i][1];
-      x := CASE i WHEN 1 THEN 'dataset:raw_' || (1 + r * 97 % 2000) || '@v1'
-                  WHEN 2 THEN 'feature:f_' || (1 + r * 3571 % 20000)
-                  ELSE 'code:git@' || md5((r * 37 % 500)::text) END;
+      -- probes: a raw dataset, a feature and a code ref that some run uses, different each run
+      CASE i
+        WHEN 1 THEN lab := 'raw dataset';
+          SELECT cs.raw INTO x FROM clean_src cs ORDER BY md5(cs.raw || r) LIMIT 1;
+        WHEN 2 THEN lab := 'feature';
+          SELECT rf.feature INTO x FROM run_feat rf WHERE rf.run = 1000 * r ORDER BY md5(rf.feature) LIMIT 1;
+        ELSE lab := 'code ref';
+          SELECT code INTO x FROM runs WHERE run = 1000 * r + 7;
+      END CASE;
       PERFORM pg_temp.t('lookup: ' || lab, 'gin', r, format(
         'SELECT count(*) FROM (SELECT id FROM mreg.version WHERE provenance @> %L::text) s', x));
       PERFORM pg_temp.t('lookup: ' || lab, 'cte', r, format(
         'WITH RECURSIVE down(node) AS (SELECT %L::text UNION SELECT e.dst FROM lin_edge e JOIN down d ON e.src = d.node)
          SELECT count(*) FROM (SELECT v.id FROM down JOIN mreg.version v ON v.model = down.node) s', x));
     END LOOP;
-    x := 'n:' || (40000 + r * 1013);
+    -- a node with ancestors in the middle of the 100k-node graph
+    SELECT dst INTO x FROM big_e WHERE dst IN ('n:' || (40000 + r * 1013), 'n:' || (40001 + r * 1013), 'n:' || (40002 + r * 1013))
+     ORDER BY dst LIMIT 1;
     PERFORM pg_temp.t('upstream, 100k-node graph', 'c', r, format(
       'SELECT mreg.lineage_node_count(mreg.upstream(l, %L)) FROM big', x));
     PERFORM pg_temp.t('upstream, 100k-node graph', 'cte', r, format(
@@ -124,14 +129,20 @@ BEGIN
 END $$;
 -- run 1 warms the caches and is left out of the medians
 SELECT '';
-SELECT rpad('query', 30) || rpad('mreg (ms)', 12) || rpad('CTE (ms)', 12) || rpad('ratio', 10) || 'same answers';
-SELECT rpad(label, 30)
-    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE side <> 'cte')::numeric, 2)::text, 12)
-    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE side = 'cte')::numeric, 2)::text, 12)
-    || rpad(round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE side = 'cte')
-                 / percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE side <> 'cte'))::numeric, 1)::text || 'x', 10)
+SELECT rpad('query', 28) || rpad('mreg ms', 9) || rpad('CTE ms', 9) || rpad('ratio', 9)
+    || rpad('mreg ms', 9) || rpad('CTE ms', 9) || rpad('ratio', 9) || 'same answers';
+SELECT rpad('', 28) || rpad('(executor, EXPLAIN ANALYZE)', 27) || '(wall: parse+plan+run)';
+SELECT rpad(label, 28)
+    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY exec) FILTER (WHERE side <> 'cte')::numeric, 2)::text, 9)
+    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY exec) FILTER (WHERE side = 'cte')::numeric, 2)::text, 9)
+    || rpad(round((percentile_cont(0.5) WITHIN GROUP (ORDER BY exec) FILTER (WHERE side = 'cte')
+                 / percentile_cont(0.5) WITHIN GROUP (ORDER BY exec) FILTER (WHERE side <> 'cte'))::numeric, 1)::text || 'x', 9)
+    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY wall) FILTER (WHERE side <> 'cte')::numeric, 2)::text, 9)
+    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY wall) FILTER (WHERE side = 'cte')::numeric, 2)::text, 9)
+    || rpad(round((percentile_cont(0.5) WITHIN GROUP (ORDER BY wall) FILTER (WHERE side = 'cte')
+                 / percentile_cont(0.5) WITHIN GROUP (ORDER BY wall) FILTER (WHERE side <> 'cte'))::numeric, 1)::text || 'x', 9)
     || (SELECT bool_and(a.answer = b.answer) FROM timing a JOIN timing b USING (label, run)
          WHERE a.side <> 'cte' AND b.side = 'cte' AND a.label = t.label)::text
-    || '  (answers ' || min(answer) || '..' || max(answer) || ' rows)'
+    || ' (' || min(answer) || '..' || max(answer) || ' rows)'
   FROM timing t WHERE run > 1 GROUP BY label ORDER BY label;
 SQL
