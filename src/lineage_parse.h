@@ -1,0 +1,202 @@
+/*
+ * lineage_parse.h: backend-free core of the mreg.lineage type.
+ *
+ * Everything declared here is plain C99 (no postgres.h, no palloc, no
+ * ereport) so that the libFuzzer harness links it standalone.  Memory comes
+ * from a caller-supplied allocator (LinMem); errors come back as a status
+ * code plus a byte position and a message (LinError), which the backend glue
+ * (lineage.c) turns into ereport().
+ *
+ * Node text:   [project/]kind:name
+ *   project    bare [A-Za-z0-9_.-]+ or "double quoted" ("" is a quote)
+ *   kind       [a-z][a-z0-9_]*
+ *   name       bare (no white space, control characters, ';', '"' or "->")
+ *              or "double quoted" ("" is a quote); never empty
+ * Graph text:  statements separated by ';'; a statement is a lone node or a
+ *              chain  a -> b [-> c ...]; white space is insignificant; empty
+ *              statements are ignored, so '' is the empty graph.
+ *
+ * Binary body (what follows the varlena header; all fields uint32, so the
+ * value needs 4-byte alignment only):
+ *   nnodes, nedges, poolsize, version
+ *   noff[nnodes + 1]     node i's canonical text is pool[noff[i] .. noff[i+1])
+ *   ostart[nnodes + 1]   CSR: node i's successors are odst[ostart[i] .. ostart[i+1])
+ *   odst[nedges]
+ *   pool[poolsize]       canonical node texts, concatenated, in node order
+ * Nodes are sorted by canonical text (memcmp order, shorter first on a tie),
+ * each node's successors ascending and unique, the graph acyclic.  The
+ * representation is canonical: two equal graphs have identical bodies.
+ */
+#ifndef MREG_LINEAGE_PARSE_H
+#define MREG_LINEAGE_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LIN_FORMAT_VERSION 1
+#define LIN_HEADER_WORDS 4
+
+/* The largest body we produce; a varlena cannot exceed 1 GB. */
+#define LIN_MAX_BODY ((size_t) 0x3FFFFF00)
+
+typedef struct LinMem
+{
+	/* alloc and realloc return NULL on failure (a backend may throw instead) */
+	void	   *(*alloc) (size_t size, void *ctx);
+	void	   *(*realloc) (void *ptr, size_t size, void *ctx);
+	void		(*free) (void *ptr, void *ctx);
+	void	   *ctx;
+} LinMem;
+
+typedef enum LinStatus
+{
+	LIN_OK = 0,
+	LIN_ERR_SYNTAX,				/* malformed text: pos and msg set */
+	LIN_ERR_CYCLE,				/* the graph has a cycle: detail names it */
+	LIN_ERR_NOMEM,				/* allocator returned NULL */
+	LIN_ERR_TOOBIG,				/* value would exceed LIN_MAX_BODY */
+	LIN_ERR_CORRUPT				/* a binary body failed validation */
+} LinStatus;
+
+typedef struct LinError
+{
+	LinStatus	status;
+	size_t		pos;			/* byte offset into the input (syntax errors) */
+	char		msg[200];		/* what is wrong */
+	char		hint[120];		/* optional hint, "" when none */
+	char	   *detail;			/* cycle text "a -> b -> a", from LinMem; or NULL */
+} LinError;
+
+/* A read-only view of a binary body. */
+typedef struct LinView
+{
+	uint32_t	nnodes;
+	uint32_t	nedges;
+	uint32_t	poolsize;
+	const uint32_t *noff;
+	const uint32_t *ostart;
+	const uint32_t *odst;
+	const char *pool;
+} LinView;
+
+/* Parts of a canonical node text (ranges into it; name and project raw, maybe quoted). */
+typedef struct LinNodeParts
+{
+	size_t		proj_off, proj_len;	/* proj_len 0: no project */
+	size_t		kind_off, kind_len;
+	size_t		name_off, name_len;
+	int			name_quoted;
+	int			proj_quoted;
+} LinNodeParts;
+
+/*
+ * Builder: collects node texts (already canonical) and edges between them,
+ * then sorts, deduplicates, checks acyclicity and writes a body.  A builder
+ * can be finished any number of times (lin_build does not change it).
+ */
+typedef struct LinBuilder
+{
+	LinMem	   *mem;
+	char	   *pool;
+	size_t		poolsize, poolcap;
+	uint32_t   *occ_off;		/* per occurrence: offset into pool */
+	uint32_t   *occ_len;
+	size_t		nocc, occcap;
+	uint32_t   *edges;			/* pairs of occurrence ids */
+	size_t		nedges, edgecap;
+} LinBuilder;
+
+/* ---- nodes ---------------------------------------------------------- */
+
+/*
+ * Parse exactly one node (surrounding white space allowed) from s[0..len)
+ * and write its canonical text to *out (allocated from mem, NUL-terminated,
+ * length *outlen).  Returns LIN_OK or an error.
+ */
+LinStatus	lin_canon_node(const char *s, size_t len, LinMem *mem,
+						   char **out, size_t *outlen, LinError *err);
+
+/* Split a canonical node text into parts; returns 0 if it is not one. */
+int			lin_node_parts(const char *s, size_t len, LinNodeParts *parts);
+
+/*
+ * Unquote a quoted name or project (including its quotes) into dst, which
+ * must hold len bytes; returns the unquoted length.  Bare text is copied.
+ */
+size_t		lin_unquote(const char *s, size_t len, char *dst);
+
+/* ---- builder -------------------------------------------------------- */
+
+void		lin_builder_init(LinBuilder *b, LinMem *mem);
+void		lin_builder_free(LinBuilder *b);
+/* add a canonical node text; returns its occurrence id in *id */
+LinStatus	lin_builder_node(LinBuilder *b, const char *canon, size_t len, uint32_t *id, LinError *err);
+LinStatus	lin_builder_edge(LinBuilder *b, uint32_t src, uint32_t dst, LinError *err);
+/* add every node and edge of a body */
+LinStatus	lin_builder_view(LinBuilder *b, const LinView *v, LinError *err);
+
+/*
+ * Build the body.  The result is allocated from the builder's LinMem with
+ * `prefix` spare bytes in front of the body (room for a varlena header), so
+ * *out points at the allocation and the body starts at *out + prefix;
+ * *outlen is prefix + body size.
+ */
+LinStatus	lin_build(const LinBuilder *b, size_t prefix, char **out, size_t *outlen, LinError *err);
+
+/* ---- graph text ------------------------------------------------------ */
+
+/* Parse graph text s[0..len) into a body (see lin_build for prefix/out). */
+LinStatus	lin_parse(const char *s, size_t len, LinMem *mem, size_t prefix,
+					  char **out, size_t *outlen, LinError *err);
+
+/*
+ * Canonical text of a body, NUL-terminated, allocated from mem with `prefix`
+ * spare bytes in front; *outlen = prefix + text length (without the NUL).
+ */
+LinStatus	lin_text(const LinView *v, LinMem *mem, size_t prefix, char **out, size_t *outlen, LinError *err);
+
+/* ---- bodies ---------------------------------------------------------- */
+
+/*
+ * Make a view of a body of len bytes.  With validate, check every invariant
+ * (bounds, sorting, uniqueness, canonical node texts, acyclicity; needs mem
+ * for the acyclicity check); without, only the header and sizes.
+ */
+LinStatus	lin_view(const void *body, size_t len, LinView *v, int validate, LinMem *mem, LinError *err);
+
+static inline const char *
+lin_node(const LinView *v, uint32_t i, size_t *len)
+{
+	*len = v->noff[i + 1] - v->noff[i];
+	return v->pool + v->noff[i];
+}
+
+/* Index of the node with canonical text s, or -1. */
+int64_t		lin_find(const LinView *v, const char *s, size_t len);
+
+/* Is dst a successor of src (both node indexes of v)? */
+int			lin_has_edge(const LinView *v, uint32_t src, uint32_t dst);
+
+/* a @> b: every node and every edge of b is in a */
+int			lin_contains(const LinView *a, const LinView *b);
+
+/* a && b: a node in common */
+int			lin_overlaps(const LinView *a, const LinView *b);
+
+/* total order consistent with equality: nodes lexicographically, then edges */
+int			lin_compare(const LinView *a, const LinView *b);
+
+/*
+ * The subgraph induced by node `start` and all its ancestors (upstream) or
+ * descendants (!upstream), as a new body (prefix/out as lin_build).
+ */
+LinStatus	lin_reach(const LinView *v, uint32_t start, int upstream, LinMem *mem,
+					  size_t prefix, char **out, size_t *outlen, LinError *err);
+
+/* Byte compare of two node texts: memcmp, shorter first on a common prefix. */
+int			lin_textcmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/* 64-bit FNV-1a, for GIN keys of very long nodes. */
+uint64_t	lin_hash64(const char *s, size_t len);
+
+#endif							/* MREG_LINEAGE_PARSE_H */
