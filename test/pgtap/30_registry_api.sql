@@ -259,5 +259,20 @@ SELECT is((mreg.resolve_node('other/model:gbm@1.0.0')).canonical, 'other/model:g
 SELECT is((mreg.resolve_node('code:"a b"')).canonical, 'code:"a b"', 'free-form names keep their quoting');
 SELECT is((mreg.resolve_node('project:fraud')).kind, 'project', 'projects are nodes too');
 
+-- ---------------------------------------------------------------- wrong types and huge values
+SELECT throws_ok($$SELECT mreg.log_evaluation('abc', 'recall', 1)$$, '22P02', NULL, 'a version id that is not a number');
+SELECT throws_ok($$SELECT mreg.log_evaluation(1, 'recall', 'high')$$, '22P02', NULL, 'a metric value that is not a number');
+SELECT throws_ok($$SELECT mreg.log_run('fraud', 'b', '{not json')$$, '22P02', NULL, 'params that are not JSON');
+SELECT throws_ok($$SELECT mreg.register_dataset_version('fraud', 'd', '1', 's3://x', row_count => 'many')$$, '22P02', NULL,
+                 'a row count that is not a number');
+SELECT throws_ok($$SELECT mreg.register_model_version('fraud', 'gbm', '99999999999999999999.0.0')$$, '22P02', NULL,
+                 'a version number beyond 2^63-1');
+SELECT ok(mreg.annotate('model:gbm@1.2.0', repeat('long note ', 100000)) > 0, 'a 1 MB note is stored');
+SELECT is((SELECT length(note) FROM mreg.annotation ORDER BY id DESC LIMIT 1), 1000000, 'and kept whole');
+SELECT ok(mreg.log_run('fraud', 'big', (SELECT jsonb_object_agg('p' || i, i) FROM generate_series(1, 20000) i)) > 0,
+          '20,000 hyperparameters in one run');
+SELECT throws_ok($$SELECT mreg.register_model('fraud', repeat('m', 129))$$, '22023', NULL, 'a 129-character model name');
+SELECT throws_ok(format('SELECT mreg.set_tag(%L, %L, %L)', 'fraud/model:gbm', repeat('k', 129), 'v'), '22023', NULL, 'a 129-character tag key');
+
 SELECT * FROM finish();
 ROLLBACK;
