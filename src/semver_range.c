@@ -455,6 +455,8 @@ parse_set(Builder *b, const char *s, size_t a, size_t e, SvError *err)
 			if (written)
 				while (pos < e && r_isspace(s[pos]))
 					pos++;
+			if (!written && s[pos] == '|')
+				return r_fail(err, "A single \"|\" (OR is \"||\")", pos, false);
 			if (!written && s[pos] == '-')
 				return r_fail(err, "A hyphen range must be \"A - B\", alone between \"||\"", pos, false);
 			if (!parse_partial(s, e, &pos, &P, err))
