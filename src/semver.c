@@ -287,11 +287,22 @@ semver_to_text(PG_FUNCTION_ARGS)
  * comparison: one memcmp over the keys, no allocation for in-line values
  * --------------------------------------------------------------------- */
 
+/* detoast only what is compressed or out of line; in-line values as they are */
+static inline struct varlena *
+sv_detoast(Datum d)
+{
+	struct varlena *p = (struct varlena *) DatumGetPointer(d);
+
+	if (unlikely(VARATT_IS_EXTENDED(p) && !VARATT_IS_SHORT(p)))
+		return pg_detoast_datum_packed(p);
+	return p;
+}
+
 static inline int
 sv_cmp_datums(Datum x, Datum y)
 {
-	struct varlena *a = (struct varlena *) PG_DETOAST_DATUM_PACKED(x);
-	struct varlena *b = (struct varlena *) PG_DETOAST_DATUM_PACKED(y);
+	struct varlena *a = sv_detoast(x);
+	struct varlena *b = sv_detoast(y);
 	SvParts		pa, pb;
 	int			r;
 
@@ -405,7 +416,7 @@ static Datum
 semver_abbrev_convert(Datum original, SortSupport ssup)
 {
 	SvSortState *st = (SvSortState *) ssup->ssup_extra;
-	struct varlena *a = (struct varlena *) PG_DETOAST_DATUM_PACKED(original);
+	struct varlena *a = sv_detoast(original);
 	SvParts		p;
 	uint64		v = 0;
 	Datum		res;

@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 
 #define SV_MAX_NUMBER INT64_MAX			/* 9223372036854775807 */
 
@@ -103,16 +104,8 @@ static inline int
 sv_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	size_t		n = alen < blen ? alen : blen;
-	int			r = 0;
+	int			r = memcmp(a, b, n);
 
-	for (size_t i = 0; i < n; i++)
-	{
-		if (a[i] != b[i])
-		{
-			r = (int) a[i] - (int) b[i];
-			break;
-		}
-	}
 	if (r != 0)
 		return r;
 	return (alen > blen) - (alen < blen);
