@@ -50,9 +50,29 @@ typedef struct SvParts
 static inline void
 sv_parts(const struct varlena *d, SvParts *p)
 {
-	const uint8_t *b = (const uint8_t *) VARDATA_ANY(d);
-	size_t		total = VARSIZE_ANY_EXHDR(d);
+	const uint8_t *b;
+	size_t		total;
 	size_t		hdr, bl;
+
+	/* the common case: a short in-line value without build metadata */
+	if (likely(VARATT_IS_1B(d) && !VARATT_IS_1B_E(d)))
+	{
+		b = (const uint8_t *) d + VARHDRSZ_SHORT;
+		total = VARSIZE_1B(d) - VARHDRSZ_SHORT;
+		if (likely(b[0] == 0))
+		{
+			p->build = (const char *) b + 1;
+			p->buildlen = 0;
+			p->key = b + 1;
+			p->keylen = total - 1;
+			return;
+		}
+	}
+	else
+	{
+		b = (const uint8_t *) VARDATA_ANY(d);
+		total = VARSIZE_ANY_EXHDR(d);
+	}
 
 	if (b[0] < 0x80)
 	{

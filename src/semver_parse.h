@@ -104,10 +104,24 @@ static inline int
 sv_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	size_t		n = alen < blen ? alen : blen;
-	int			r = memcmp(a, b, n);
+	size_t		i = 0;
 
-	if (r != 0)
-		return r;
+	/* keys are short: compare 8 bytes at a time as big-endian words */
+	for (; i + 8 <= n; i += 8)
+	{
+		uint64_t	x = 0, y = 0;
+
+		for (int k = 0; k < 8; k++)
+		{
+			x = (x << 8) | a[i + k];
+			y = (y << 8) | b[i + k];
+		}
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	for (; i < n; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
 	return (alen > blen) - (alen < blen);
 }
 

@@ -63,6 +63,7 @@ types=("mreg:t_mreg:mreg.semver" "pgsemver:t_pgsemver:pgsemver.semver" "text:t_t
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for c in "${cases[@]}"; do
 			name=${c%%|*}; tmpl=${c#*|}
+			[[ "$name" == *${SEMVER_BENCH_ONLY:-}* ]] || continue
 			for ty in "${types[@]}"; do
 				IFS=: read -r label tbl typ <<<"$ty"
 				q=${tmpl//%T/$tbl}; q=${q//%Y/$typ}
