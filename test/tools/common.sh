@@ -45,10 +45,12 @@ build_install() {
 # folder, unix socket in that folder, TLS on TCP 127.0.0.1, a free port.
 # Sets and exports PGHOST PGPORT PGUSER PGDATABASE, and CLUSTER_DIR.
 cluster_start() {
+	# The folder stays the invoking user's (logs, dumps); the server's own
+	# parts (data, socket, server log) belong to postgres.
 	CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mreg-cluster.XXXXXX")
 	chmod 755 "$CLUSTER_DIR"
-	mkdir -p "$CLUSTER_DIR/data" "$CLUSTER_DIR/sock"
-	$SUDO chown -R postgres: "$CLUSTER_DIR"
+	mkdir -p "$CLUSTER_DIR/data" "$CLUSTER_DIR/sock" "$CLUSTER_DIR/log"
+	$SUDO chown postgres: "$CLUSTER_DIR/data" "$CLUSTER_DIR/sock" "$CLUSTER_DIR/log"
 	log "initdb in $CLUSTER_DIR"
 	$AS_PG "$PGBIN/initdb" -D "$CLUSTER_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 \
 		|| { cat "$CLUSTER_DIR/initdb.log" >&2; die "initdb failed"; }
@@ -68,7 +70,7 @@ cluster_start() {
 		port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
 		# skip ports someone listens on already
 		if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then continue; fi
-		if $AS_PG "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 start 9>&- \
+		if $AS_PG "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/log/server.log" -w -t 60 start 9>&- \
 			-o "-p $port -k $CLUSTER_DIR/sock -c listen_addresses=127.0.0.1 -c ssl=on -c fsync=off \
 			    -c max_connections=60 -c max_prepared_transactions=10 -c shared_buffers=256MB \
 			    -c log_min_messages=warning -c lc_messages=C ${MREG_PG_OPTS:-}" >/dev/null 2>&1; then
@@ -78,7 +80,7 @@ cluster_start() {
 			return 0
 		fi
 	done
-	cat "$CLUSTER_DIR/server.log" >&2 2>/dev/null
+	$SUDO cat "$CLUSTER_DIR/log/server.log" >&2 2>/dev/null
 	die "could not start the private cluster"
 }
 
