@@ -120,6 +120,13 @@ BEGIN
     PERFORM mreg.add_lineage('dataset:fraud_events@2025-02', 'dataset:fraud_events@2025-03');
     PERFORM mreg.annotate('dataset:fraud_events@2025-03', 'Duplicate card-present events found; fixed in 2025-04.');
     PERFORM mreg.set_tag('model:fraud-gbm', 'tier', 'critical');
+    -- the champion's lifecycle: staging, production
+    PERFORM mreg.set_status('fraud', 'fraud-gbm', v.version, 'staging', 'passed offline validation')
+       FROM mreg.alias a JOIN mreg.model_version v ON v.id = a.model_version_id JOIN mreg.model m ON m.id = a.model_id
+      WHERE m.name = 'fraud-gbm' AND a.name = 'champion';
+    PERFORM mreg.set_status('fraud', 'fraud-gbm', v.version, 'production', 'approved by risk committee')
+       FROM mreg.alias a JOIN mreg.model_version v ON v.id = a.model_version_id JOIN mreg.model m ON m.id = a.model_id
+      WHERE m.name = 'fraud-gbm' AND a.name = 'champion';
     PERFORM mreg.register_model('fraud', 'fraud-gbm', description => 'Gradient-boosted fraud scorer (card + wire)');
     PERFORM mreg.set_alias('fraud', 'fraud-gbm', '@challenger',
                            (SELECT v.version FROM mreg.model_version v JOIN mreg.model m ON m.id = v.model_id
@@ -145,6 +152,14 @@ SELECT o.model, o.version, o.status, o.aliases
 \echo
 \echo 'Who moved @champion of fraud-gbm, and when? (mreg.alias_history)'
 SELECT alias, from_version, to_version, reason, moved_by FROM mreg.alias_history WHERE model = 'fraud-gbm' ORDER BY id;
+
+\echo
+\echo 'History of a version: every status move of the fraud-gbm champion, who made it and why (mreg.history)'
+SELECT h.changed_by, h.old_row->>'status' AS from_status, h.new_row->>'status' AS to_status,
+       h.new_row->>'status_reason' AS reason
+  FROM mreg.alias a JOIN mreg.model_version_overview o ON o.model_version_id = a.model_version_id,
+       LATERAL mreg.history(o.node) h
+ WHERE o.model = 'fraud-gbm' AND a.name = 'champion';
 
 \echo
 \echo 'History of a record: fraud-gbm''s description before the last edit (mreg.history)'
