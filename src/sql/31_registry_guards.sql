@@ -107,12 +107,19 @@ COMMENT ON FUNCTION mreg._guard_dataset_version() IS 'Trigger: the identity of a
 -- back to draft.
 CREATE FUNCTION mreg.status_transition_allowed(from_status text, to_status text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN (from_status, to_status) IN (
-    ('draft', 'registered'), ('draft', 'staging'), ('draft', 'retired'),
-    ('registered', 'staging'), ('registered', 'production'), ('registered', 'archived'), ('registered', 'retired'),
-    ('staging', 'registered'), ('staging', 'production'), ('staging', 'archived'), ('staging', 'retired'),
-    ('production', 'staging'), ('production', 'archived'), ('production', 'retired'),
-    ('archived', 'registered'), ('archived', 'retired'));
+RETURN CASE
+    WHEN from_status OPERATOR(pg_catalog.=) 'draft'
+        THEN to_status OPERATOR(pg_catalog.=) ANY (ARRAY['registered', 'staging', 'retired'])
+    WHEN from_status OPERATOR(pg_catalog.=) 'registered'
+        THEN to_status OPERATOR(pg_catalog.=) ANY (ARRAY['staging', 'production', 'archived', 'retired'])
+    WHEN from_status OPERATOR(pg_catalog.=) 'staging'
+        THEN to_status OPERATOR(pg_catalog.=) ANY (ARRAY['registered', 'production', 'archived', 'retired'])
+    WHEN from_status OPERATOR(pg_catalog.=) 'production'
+        THEN to_status OPERATOR(pg_catalog.=) ANY (ARRAY['staging', 'archived', 'retired'])
+    WHEN from_status OPERATOR(pg_catalog.=) 'archived'
+        THEN to_status OPERATOR(pg_catalog.=) ANY (ARRAY['registered', 'retired'])
+    ELSE false
+END;
 COMMENT ON FUNCTION mreg.status_transition_allowed(text, text) IS
     'Whether a model version may move from one status to another (retired is final, nothing returns to draft)';
 
@@ -199,24 +206,27 @@ COMMENT ON FUNCTION mreg._guard_artifact() IS
     'Trigger: hashes inline artifact bytes (a declared sha256 must match); artifacts of non-draft versions never change';
 
 -- Wire the triggers.  Append-only: the history tables and the facts.
+-- This block runs inside CREATE EXTENSION with public on the search_path:
+-- every function in it is qualified (an unqualified format() would lose to a
+-- public.format(text, text) and run as the installing superuser).
 DO $$
 DECLARE
-    t text;
+    t pg_catalog.text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['evaluation', 'annotation', 'alias_move', 'row_history', 'lineage_edge',
                              'run_dataset', 'run_feature'] LOOP
         -- statement level: refuses even an UPDATE or DELETE that matches no row
-        EXECUTE format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.%I
+        EXECUTE pg_catalog.format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.%I
                         FOR EACH STATEMENT EXECUTE FUNCTION mreg._forbid_change()', t);
     END LOOP;
     FOREACH t IN ARRAY ARRAY['project', 'experiment', 'pipeline', 'pipeline_step', 'run', 'dataset',
                              'dataset_version', 'feature', 'model', 'model_version', 'artifact', 'alias',
                              'tag', 'vocabulary', 'synonym', 'metadata_schema'] LOOP
-        EXECUTE format('CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.%I
+        EXECUTE pg_catalog.format('CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.%I
                         FOR EACH ROW EXECUTE FUNCTION mreg._guard_keys()', t);
-        EXECUTE format('CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.%I
+        EXECUTE pg_catalog.format('CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.%I
                         FOR EACH ROW EXECUTE FUNCTION mreg._keep_history()', t);
-        EXECUTE format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.%I
+        EXECUTE pg_catalog.format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.%I
                         FOR EACH STATEMENT EXECUTE FUNCTION mreg._forbid_truncate()', t);
     END LOOP;
 END

@@ -72,8 +72,10 @@ COMMENT ON FUNCTION mreg.parse_node(text) IS 'Splits a node text into project pr
 -- Canonical text of a free-form node: exactly as the lineage type prints it.
 CREATE FUNCTION mreg._canonical_node(project text, kind text, name text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN (CASE WHEN project IS NULL THEN '' ELSE '"' || replace(project, '"', '""') || '"/' END
-        || kind || ':"' || replace(name, '"', '""') || '"')::mreg.lineage::text;
+RETURN (CASE WHEN project IS NULL THEN ''
+             ELSE '"' OPERATOR(pg_catalog.||) pg_catalog.replace(project, '"', '""') OPERATOR(pg_catalog.||) '"/' END
+        OPERATOR(pg_catalog.||) kind OPERATOR(pg_catalog.||) ':"'
+        OPERATOR(pg_catalog.||) pg_catalog.replace(name, '"', '""') OPERATOR(pg_catalog.||) '"')::mreg.lineage::pg_catalog.text;
 COMMENT ON FUNCTION mreg._canonical_node(text, text, text) IS 'Internal: canonical node text, quoted only where needed';
 
 -- Resolve a node text to the entity it names.  Entity kinds must exist

@@ -10,6 +10,8 @@
 -- Functions with a BEGIN ATOMIC or RETURN body are parsed when created, so
 -- their names are bound then and they need no pinned search_path (and can be
 -- inlined); every other function pins search_path = pg_catalog, mreg, pg_temp.
+-- Because they are bound at CREATE EXTENSION time, when public is on the
+-- search_path, every function and operator in those bodies is qualified.
 CREATE FUNCTION mreg._require(val anyelement, what text) RETURNS anyelement
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, mreg, pg_temp
@@ -685,9 +687,10 @@ CREATE FUNCTION mreg.version_id(project text, model text, version mreg.semver) R
     LANGUAGE sql STABLE
 BEGIN ATOMIC
     SELECT v.id FROM mreg.model_version v
-      JOIN mreg.model m ON m.id = v.model_id
-      JOIN mreg.project p ON p.id = m.project_id
-     WHERE p.name = version_id.project AND m.name = version_id.model AND v.version = version_id.version;
+      JOIN mreg.model m ON m.id OPERATOR(pg_catalog.=) v.model_id
+      JOIN mreg.project p ON p.id OPERATOR(pg_catalog.=) m.project_id
+     WHERE p.name OPERATOR(pg_catalog.=) version_id.project AND m.name OPERATOR(pg_catalog.=) version_id.model
+       AND v.version OPERATOR(mreg.=) version_id.version;
 END;
 COMMENT ON FUNCTION mreg.version_id(text, text, mreg.semver) IS 'Id of a model version, NULL when absent or not visible';
 
@@ -1028,7 +1031,7 @@ COMMENT ON FUNCTION mreg.add_lineage(text, text) IS
 CREATE FUNCTION mreg.provenance(model_version_id bigint) RETURNS mreg.lineage
     LANGUAGE sql STABLE STRICT
 BEGIN ATOMIC
-    SELECT v.provenance FROM mreg.model_version v WHERE v.id = provenance.model_version_id;
+    SELECT v.provenance FROM mreg.model_version v WHERE v.id OPERATOR(pg_catalog.=) provenance.model_version_id;
 END;
 COMMENT ON FUNCTION mreg.provenance(bigint) IS 'The provenance snapshot of a model version (its full upstream lineage at registration)';
 

@@ -1,14 +1,19 @@
 -- Registry core: read side of history and reproducibility.
+-- View bodies and SQL-standard function bodies are bound when CREATE
+-- EXTENSION runs, with public on the search_path: every function and
+-- operator in them is qualified (pg_catalog.array_agg(anynonarray) would
+-- otherwise lose to a public.array_agg(text), pg_catalog.jsonb_agg(anyelement)
+-- to a public.jsonb_agg(jsonb)).
 
 CREATE VIEW mreg.alias_history AS
 SELECT am.id, am.project_id, p.name AS project, m.name AS model, am.alias,
        fv.version AS from_version, tv.version AS to_version,
        am.reason, am.created_by AS moved_by, am.created_at AS moved_at
   FROM mreg.alias_move am
-  JOIN mreg.project p ON p.id = am.project_id
-  JOIN mreg.model m ON m.id = am.model_id
-  LEFT JOIN mreg.model_version fv ON fv.id = am.from_version_id
-  LEFT JOIN mreg.model_version tv ON tv.id = am.to_version_id;
+  JOIN mreg.project p ON p.id OPERATOR(pg_catalog.=) am.project_id
+  JOIN mreg.model m ON m.id OPERATOR(pg_catalog.=) am.model_id
+  LEFT JOIN mreg.model_version fv ON fv.id OPERATOR(pg_catalog.=) am.from_version_id
+  LEFT JOIN mreg.model_version tv ON tv.id OPERATOR(pg_catalog.=) am.to_version_id;
 COMMENT ON VIEW mreg.alias_history IS 'Every alias move: which alias of which model went from which version to which, who moved it, when and why';
 COMMENT ON COLUMN mreg.alias_history.id IS 'id of the move (mreg.alias_move)';
 COMMENT ON COLUMN mreg.alias_history.project_id IS 'Project';
@@ -25,11 +30,13 @@ CREATE VIEW mreg.model_version_overview AS
 SELECT v.id AS model_version_id, p.name AS project, m.name AS model, v.version, v.status,
        m.domain, m.task, m.framework, m.license, m.owner, m.team,
        v.run_id, v.created_at AS registered_at, v.created_by AS registered_by,
-       coalesce((SELECT array_agg(a.name ORDER BY a.name) FROM mreg.alias a WHERE a.model_version_id = v.id), '{}') AS aliases,
-       (p.name || '/model:' || m.name || '@' || v.version::text) AS node
+       coalesce((SELECT pg_catalog.array_agg(a.name ORDER BY a.name) FROM mreg.alias a
+                  WHERE a.model_version_id OPERATOR(pg_catalog.=) v.id), '{}') AS aliases,
+       (p.name OPERATOR(pg_catalog.||) '/model:' OPERATOR(pg_catalog.||) m.name
+               OPERATOR(pg_catalog.||) '@' OPERATOR(pg_catalog.||) v.version::pg_catalog.text) AS node
   FROM mreg.model_version v
-  JOIN mreg.model m ON m.id = v.model_id
-  JOIN mreg.project p ON p.id = v.project_id;
+  JOIN mreg.model m ON m.id OPERATOR(pg_catalog.=) v.model_id
+  JOIN mreg.project p ON p.id OPERATOR(pg_catalog.=) v.project_id;
 COMMENT ON VIEW mreg.model_version_overview IS 'One row per model version with its model''s attributes, aliases and node text';
 COMMENT ON COLUMN mreg.model_version_overview.model_version_id IS 'Model version id';
 COMMENT ON COLUMN mreg.model_version_overview.project IS 'Project name';
@@ -76,40 +83,56 @@ COMMENT ON FUNCTION mreg.history(text) IS 'Earlier states of an entity''s row (f
 CREATE FUNCTION mreg.reproducibility(model_version_id bigint) RETURNS jsonb
     LANGUAGE sql STABLE STRICT
 BEGIN ATOMIC
-    SELECT jsonb_build_object(
-        'model_version', jsonb_build_object('id', v.id, 'project', p.name, 'model', m.name, 'version', v.version::text,
-                                            'status', v.status, 'registered_at', v.created_at, 'registered_by', v.created_by),
-        'run', (SELECT jsonb_build_object('id', r.id, 'experiment', x.name, 'params', r.params, 'environment', r.environment,
-                                          'code_ref', r.code_ref, 'status', r.status, 'started_at', r.started_at,
-                                          'ended_at', r.ended_at, 'duration', r.duration::text, 'notes', r.notes)
-                  FROM mreg.run r JOIN mreg.experiment x ON x.id = r.experiment_id WHERE r.id = v.run_id),
-        'pipeline', (SELECT jsonb_build_object('name', pl.name, 'system', pl.system, 'uri', pl.uri,
-                                               'steps', coalesce((SELECT jsonb_agg(jsonb_build_object('position', s.position, 'name', s.name,
-                                                                   'transformation', s.transformation, 'params', s.params) ORDER BY s.position)
-                                                                  FROM mreg.pipeline_step s WHERE s.pipeline_id = pl.id), '[]'))
-                       FROM mreg.run r JOIN mreg.pipeline pl ON pl.id = r.pipeline_id WHERE r.id = v.run_id),
-        'datasets', coalesce((SELECT jsonb_agg(jsonb_build_object('node', dp.name || '/dataset:' || d.name || '@' || dv.version,
-                                                                  'role', rd.role, 'uri', dv.uri, 'sha256', dv.sha256,
-                                                                  'row_count', dv.row_count, 'license', dv.license,
-                                                                  'usage_rights', dv.usage_rights,
-                                                                  'contains_personal_data', dv.contains_personal_data)
-                                               ORDER BY d.name, dv.version)
-                                FROM mreg.run_dataset rd JOIN mreg.dataset_version dv ON dv.id = rd.dataset_version_id
-                                JOIN mreg.dataset d ON d.id = dv.dataset_id JOIN mreg.project dp ON dp.id = d.project_id
-                               WHERE rd.run_id = v.run_id), '[]'),
-        'features', coalesce((SELECT jsonb_agg(jsonb_build_object('name', f.name, 'dtype', f.dtype, 'transformation', f.transformation,
-                                                                  'source', f.source, 'importance', rf.importance)
-                                               ORDER BY rf.importance DESC NULLS LAST, f.name)
-                                FROM mreg.run_feature rf JOIN mreg.feature f ON f.id = rf.feature_id
-                               WHERE rf.run_id = v.run_id), '[]'),
-        'artifacts', coalesce((SELECT jsonb_agg(jsonb_build_object('name', a.name, 'kind', a.kind, 'uri', a.uri,
-                                                                   'sha256', a.sha256, 'size_bytes', a.size_bytes,
-                                                                   'media_type', a.media_type, 'inline', a.content IS NOT NULL)
-                                                ORDER BY a.name)
-                                 FROM mreg.artifact a WHERE a.model_version_id = v.id), '[]'),
-        'provenance', v.provenance::text)
-      FROM mreg.model_version v JOIN mreg.model m ON m.id = v.model_id JOIN mreg.project p ON p.id = v.project_id
-     WHERE v.id = reproducibility.model_version_id;
+    SELECT pg_catalog.jsonb_build_object(
+        'model_version', pg_catalog.jsonb_build_object(
+            'id', v.id, 'project', p.name, 'model', m.name, 'version', v.version::pg_catalog.text,
+            'status', v.status, 'registered_at', v.created_at, 'registered_by', v.created_by),
+        'run', (SELECT pg_catalog.jsonb_build_object(
+                    'id', r.id, 'experiment', x.name, 'params', r.params, 'environment', r.environment,
+                    'code_ref', r.code_ref, 'status', r.status, 'started_at', r.started_at,
+                    'ended_at', r.ended_at, 'duration', r.duration::pg_catalog.text, 'notes', r.notes)
+                  FROM mreg.run r JOIN mreg.experiment x ON x.id OPERATOR(pg_catalog.=) r.experiment_id
+                 WHERE r.id OPERATOR(pg_catalog.=) v.run_id),
+        'pipeline', (SELECT pg_catalog.jsonb_build_object(
+                         'name', pl.name, 'system', pl.system, 'uri', pl.uri,
+                         'steps', coalesce((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+                                                       'position', s.position, 'name', s.name,
+                                                       'transformation', s.transformation, 'params', s.params)
+                                                   ORDER BY s.position)
+                                              FROM mreg.pipeline_step s
+                                             WHERE s.pipeline_id OPERATOR(pg_catalog.=) pl.id), '[]'))
+                       FROM mreg.run r JOIN mreg.pipeline pl ON pl.id OPERATOR(pg_catalog.=) r.pipeline_id
+                      WHERE r.id OPERATOR(pg_catalog.=) v.run_id),
+        'datasets', coalesce((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+                                         'node', dp.name OPERATOR(pg_catalog.||) '/dataset:' OPERATOR(pg_catalog.||) d.name
+                                                 OPERATOR(pg_catalog.||) '@' OPERATOR(pg_catalog.||) dv.version,
+                                         'role', rd.role, 'uri', dv.uri, 'sha256', dv.sha256,
+                                         'row_count', dv.row_count, 'license', dv.license,
+                                         'usage_rights', dv.usage_rights,
+                                         'contains_personal_data', dv.contains_personal_data)
+                                     ORDER BY d.name, dv.version)
+                                FROM mreg.run_dataset rd
+                                JOIN mreg.dataset_version dv ON dv.id OPERATOR(pg_catalog.=) rd.dataset_version_id
+                                JOIN mreg.dataset d ON d.id OPERATOR(pg_catalog.=) dv.dataset_id
+                                JOIN mreg.project dp ON dp.id OPERATOR(pg_catalog.=) d.project_id
+                               WHERE rd.run_id OPERATOR(pg_catalog.=) v.run_id), '[]'),
+        'features', coalesce((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+                                         'name', f.name, 'dtype', f.dtype, 'transformation', f.transformation,
+                                         'source', f.source, 'importance', rf.importance)
+                                     ORDER BY rf.importance DESC NULLS LAST, f.name)
+                                FROM mreg.run_feature rf JOIN mreg.feature f ON f.id OPERATOR(pg_catalog.=) rf.feature_id
+                               WHERE rf.run_id OPERATOR(pg_catalog.=) v.run_id), '[]'),
+        'artifacts', coalesce((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+                                          'name', a.name, 'kind', a.kind, 'uri', a.uri,
+                                          'sha256', a.sha256, 'size_bytes', a.size_bytes,
+                                          'media_type', a.media_type, 'inline', a.content IS NOT NULL)
+                                      ORDER BY a.name)
+                                 FROM mreg.artifact a WHERE a.model_version_id OPERATOR(pg_catalog.=) v.id), '[]'),
+        'provenance', v.provenance::pg_catalog.text)
+      FROM mreg.model_version v
+      JOIN mreg.model m ON m.id OPERATOR(pg_catalog.=) v.model_id
+      JOIN mreg.project p ON p.id OPERATOR(pg_catalog.=) v.project_id
+     WHERE v.id OPERATOR(pg_catalog.=) reproducibility.model_version_id;
 END;
 COMMENT ON FUNCTION mreg.reproducibility(bigint) IS
     'Everything needed to re-run the training of a model version: run parameters, environment, code, pipeline steps, data snapshots with checksums, features, artifacts and provenance';
