@@ -24,6 +24,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/pathnodes.h"
+#include "port/pg_bswap.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -307,33 +308,141 @@ semver_to_text(PG_FUNCTION_ARGS)
  * comparison: one memcmp over the keys, no allocation for in-line values
  * --------------------------------------------------------------------- */
 
-/* detoast only what is compressed or out of line; in-line values as they are */
-static inline struct varlena *
-sv_detoast(Datum d)
-{
-	struct varlena *p = (struct varlena *) DatumGetPointer(d);
+/*
+ * An in-line, uncompressed value (1-byte or 4-byte header) is read where it
+ * lies; anything else (a TOAST pointer: VARATT_IS_EXTERNAL, which is a 1-byte
+ * header too, or a compressed value) must go through detoasting.
+ */
+#define SV_IS_PLAIN(p)	(!VARATT_IS_EXTERNAL(p) && !VARATT_IS_COMPRESSED(p))
 
-	if (unlikely(VARATT_IS_EXTENDED(p) && !VARATT_IS_SHORT(p)))
-		return pg_detoast_datum_packed(p);
-	return p;
+/*
+ * Fast path of the comparison: find the key of an in-line, uncompressed
+ * value and read its first eight bytes as a big-endian word, zero-padded.
+ * Two keys' words compare like their first eight bytes; when the words are
+ * equal and a key is at most eight bytes long, the keys' lengths decide (the
+ * shorter one is then a prefix of the other).
+ *
+ * The key runs to the end of the value, so a key of k < 8 bytes is read as
+ * the eight bytes ending at the key's end, shifted left: with k = min(keylen,
+ * 8) one load at key + k - 8 serves both cases, without a branch on the key
+ * length (a 7-byte release vs a longer prerelease is a data-dependent,
+ * unpredictable branch).  That load stays inside the value when the value
+ * is at least eight bytes long (header included), which holds for every
+ * value except releases like 1.0.0 or 0.0.1 (7 bytes or less); those, values
+ * with 128 bytes or more of build metadata, TOAST pointers and compressed
+ * values return false and take sv_cmp_general.
+ */
+static pg_attribute_always_inline bool
+sv_fast_key(const struct varlena *d, uint64 *word, const uint8_t **key, size_t *keylen)
+{
+	const uint8_t *v = (const uint8_t *) d;
+	const uint8_t *data;
+	size_t		total;
+	ptrdiff_t	kl;
+	size_t		k;
+	uint64		w;
+
+	/* a TOAST pointer (VARATT_IS_1B_E) has VARSIZE_1B 0: total < 8 below */
+	if (VARATT_IS_1B(d))
+	{
+		total = VARSIZE_1B(d);
+		data = v + VARHDRSZ_SHORT;
+	}
+	else if (likely(VARATT_IS_4B_U(d)))
+	{
+		total = VARSIZE_4B(d);
+		data = v + VARHDRSZ;
+	}
+	else
+		return false;
+	if (unlikely(total < 8 || data[0] >= 0x80))
+		return false;
+	/* one buildlen byte (< 0x80), the build metadata, then the key */
+	*key = data + 1 + data[0];
+	kl = (v + total) - *key;
+	if (unlikely(kl < 1))
+		return false;
+	*keylen = (size_t) kl;
+	k = Min((size_t) kl, 8);
+	memcpy(&w, *key + k - 8, 8);
+	*word = pg_ntoh64(w) << (8 * (8 - k));
+	return true;
 }
 
-static inline int
-sv_cmp_datums(Datum x, Datum y)
+/* compare two in-line, uncompressed values: -1, 0, 1 */
+static int
+sv_cmp_plain(const struct varlena *a, const struct varlena *b)
 {
-	struct varlena *a = sv_detoast(x);
-	struct varlena *b = sv_detoast(y);
 	SvParts		pa, pb;
 	int			r;
 
 	sv_parts(a, &pa);
 	sv_parts(b, &pb);
 	r = sv_key_cmp(pa.key, pa.keylen, pb.key, pb.keylen);
+	return (r > 0) - (r < 0);
+}
+
+/* keys whose first eight bytes are equal: the rest (out of line, it is rare) */
+static pg_noinline int
+sv_cmp_tail(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	int			r = sv_key_cmp(a, alen, b, blen);
+
+	return (r > 0) - (r < 0);
+}
+
+/* anything off the fast path: detoast (into the current context) if needed */
+static pg_noinline int
+sv_cmp_general(Datum x, Datum y)
+{
+	struct varlena *a = (struct varlena *) DatumGetPointer(x);
+	struct varlena *b = (struct varlena *) DatumGetPointer(y);
+	int			r;
+
+	if (!SV_IS_PLAIN(a))
+		a = pg_detoast_datum_packed(a);
+	if (!SV_IS_PLAIN(b))
+		b = pg_detoast_datum_packed(b);
+	r = sv_cmp_plain(a, b);
 	if ((Pointer) a != DatumGetPointer(x))
 		pfree(a);
 	if ((Pointer) b != DatumGetPointer(y))
 		pfree(b);
-	return (r > 0) - (r < 0);
+	return r;
+}
+
+/*
+ * The fast path of the comparison: false (and *r untouched) when either
+ * value is off it (see sv_fast_key).
+ */
+static pg_attribute_always_inline bool
+sv_cmp_fast(Datum x, Datum y, int *r)
+{
+	uint64		wa, wb;
+	const uint8_t *ka, *kb;
+	size_t		la, lb;
+
+	if (unlikely(!sv_fast_key((const struct varlena *) DatumGetPointer(x), &wa, &ka, &la) ||
+				 !sv_fast_key((const struct varlena *) DatumGetPointer(y), &wb, &kb, &lb)))
+		return false;
+	if (wa != wb)
+		*r = wa < wb ? -1 : 1;
+	else if (la <= 8 || lb <= 8)
+		*r = (la > lb) - (la < lb);
+	else
+		*r = sv_cmp_tail(ka + 8, la - 8, kb + 8, lb - 8);
+	return true;
+}
+
+/* the comparison every operator, cmp and sort support use: -1, 0, 1 */
+static pg_attribute_always_inline int
+sv_cmp_datums(Datum x, Datum y)
+{
+	int			r;
+
+	if (likely(sv_cmp_fast(x, y, &r)))
+		return r;
+	return sv_cmp_general(x, y);
 }
 
 #define SV_CMP_FN(name, expr) \
@@ -359,13 +468,47 @@ semver_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(sv_cmp_datums(PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)));
 }
 
+/*
+ * min/max transition (and combine) functions.  They return one of their
+ * arguments as it is, so the aggregate keeps its state without a copy while
+ * the state wins (nodeAgg copies only a result pointer that differs from the
+ * state), and the first argument on equal precedence.  Off the fast path a
+ * TOASTed winner is returned detoasted, as text_larger does, so the state
+ * never stays a TOAST pointer that each later row would fetch again.
+ */
+static pg_noinline Datum
+sv_pick_general(Datum x, Datum y, bool larger)
+{
+	struct varlena *a = (struct varlena *) DatumGetPointer(x);
+	struct varlena *b = (struct varlena *) DatumGetPointer(y);
+	int			r;
+
+	if (!SV_IS_PLAIN(a))
+		a = pg_detoast_datum_packed(a);
+	if (!SV_IS_PLAIN(b))
+		b = pg_detoast_datum_packed(b);
+	r = sv_cmp_plain(a, b);
+	if (larger ? r >= 0 : r <= 0)
+	{
+		if ((Pointer) b != DatumGetPointer(y))
+			pfree(b);
+		return PointerGetDatum(a);
+	}
+	if ((Pointer) a != DatumGetPointer(x))
+		pfree(a);
+	return PointerGetDatum(b);
+}
+
 PG_FUNCTION_INFO_V1(semver_smaller);
 Datum
 semver_smaller(PG_FUNCTION_ARGS)
 {
 	Datum		a = PG_GETARG_DATUM(0), b = PG_GETARG_DATUM(1);
+	int			r;
 
-	PG_RETURN_DATUM(sv_cmp_datums(a, b) <= 0 ? a : b);
+	if (likely(sv_cmp_fast(a, b, &r)))
+		PG_RETURN_DATUM(r <= 0 ? a : b);
+	PG_RETURN_DATUM(sv_pick_general(a, b, false));
 }
 
 PG_FUNCTION_INFO_V1(semver_larger);
@@ -373,8 +516,11 @@ Datum
 semver_larger(PG_FUNCTION_ARGS)
 {
 	Datum		a = PG_GETARG_DATUM(0), b = PG_GETARG_DATUM(1);
+	int			r;
 
-	PG_RETURN_DATUM(sv_cmp_datums(a, b) >= 0 ? a : b);
+	if (likely(sv_cmp_fast(a, b, &r)))
+		PG_RETURN_DATUM(r >= 0 ? a : b);
+	PG_RETURN_DATUM(sv_pick_general(a, b, true));
 }
 
 /* hashes see exactly the bytes equality sees: the whole key */
@@ -436,11 +582,13 @@ static Datum
 semver_abbrev_convert(Datum original, SortSupport ssup)
 {
 	SvSortState *st = (SvSortState *) ssup->ssup_extra;
-	struct varlena *a = sv_detoast(original);
+	struct varlena *a = (struct varlena *) DatumGetPointer(original);
 	SvParts		p;
 	uint64		v = 0;
 	Datum		res;
 
+	if (!SV_IS_PLAIN(a))
+		a = pg_detoast_datum_packed(a);
 	sv_parts(a, &p);
 	for (int i = 0; i < (int) sizeof(Datum); i++)
 		v = (v << 8) | (i < (int) p.keylen ? p.key[i] : 0);
