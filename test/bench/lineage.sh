@@ -2,20 +2,26 @@
 # Benchmark mreg.lineage against the way most registries answer lineage
 # questions: a recursive CTE over an edge table.
 #  1. "which model versions have node X in their provenance": GIN lookup on
-#     100k lineage values (20-200 nodes each) vs a downstream recursive CTE
+#     100k lineage values of 20-200 nodes each vs a downstream recursive CTE
 #     over the equivalent global edge table (btree indexes on src and dst).
 #  2. upstream of a node in a 100k-node graph: mreg.upstream (C) vs an
 #     upstream recursive CTE over the same edges.
-# Both sides give the same answers (checked); timings are medians of RUNS
-# runs, measured side by side in one session.
+# Both sides run as cached plans (static statements in PL/pgSQL, the way an
+# application runs prepared statements), with the same per-query overhead,
+# on PROBES different nodes per class in each of RUNS runs (plus one warm-up
+# run); the table shows medians over the runs of the mean time per query.
+# Executor time comes from EXPLAIN ANALYZE EXECUTE of PREPAREd statements.
+# Every probe's answer is compared exactly (the id sets / node sets).
 # Env: PGHOST PGPORT PGUSER (private cluster, see test/tools/bench.sh).
 set -eu
 RUNS=${LINEAGE_BENCH_RUNS:-7}
+PROBES=${LINEAGE_BENCH_PROBES:-5}
 DB=mreg_bench_lineage
+export PGOPTIONS="-c client_min_messages=warning"
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 export PGDATABASE=$DB
 P() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-P -c "CREATE EXTENSION mreg CASCADE" 2>/dev/null
+P -c "CREATE EXTENSION mreg CASCADE"
 
 echo "lineage bench: building 100k provenance values and the equivalent edge table..."
 start=$(date +%s)
@@ -29,13 +35,34 @@ CREATE TABLE clean_src AS
 CREATE TABLE feat_src AS
   SELECT DISTINCT 'feature:f_' || f AS feature, 'dataset:clean_' || (1 + floor(random() * 2000)::int) || '@v1' AS clean
     FROM generate_series(1, 20000) f, generate_series(1, 2) k WHERE k = 1 OR random() < 0.3;
+-- each run (one per model version) gets a target size uniform in 20..200 nodes and a list of 64 candidate
+-- features; it keeps the longest prefix of that list whose upstream closure (plus the run, its model
+-- version and its code ref) stays within the target, and at least enough features for 20 nodes
 CREATE TABLE runs AS
   SELECT r AS run, 'code:git@' || md5((r % 500)::text) AS code,
-         'model:m' || (r % 1000) || '@1.0.' || r AS model, 3 + floor(random() * 30)::int AS nfeat
+         'model:m' || (r % 1000) || '@1.0.' || r AS model, 20 + floor(random() * 181)::int AS target
     FROM generate_series(1, 100000) r;
+CREATE TABLE run_cand AS
+  SELECT r.run, k, 'feature:f_' || (1 + floor(random() * 20000)::int) AS feature
+    FROM runs r, generate_series(1, 64) k;
+-- nodes after the first k candidates: 3 + the closure nodes whose first candidate is <= k
+CREATE TABLE run_size AS
+  SELECT run, k, 3 + sum(fresh) OVER (PARTITION BY run ORDER BY k) AS nodes
+    FROM (SELECT run, k, count(*) AS fresh
+            FROM (SELECT run, node, min(k) AS k
+                    FROM (SELECT run, k, feature AS node FROM run_cand
+                          UNION ALL SELECT rc.run, rc.k, fs.clean FROM run_cand rc JOIN feat_src fs USING (feature)
+                          UNION ALL SELECT rc.run, rc.k, cs.raw
+                                      FROM run_cand rc JOIN feat_src fs USING (feature) JOIN clean_src cs USING (clean)) x
+                   GROUP BY run, node) y
+           GROUP BY run, k) z;
 CREATE TABLE run_feat AS
-  SELECT DISTINCT r.run, 'feature:f_' || (1 + floor(random() * 20000)::int) AS feature
-    FROM runs r, LATERAL generate_series(1, r.nfeat) k;
+  SELECT DISTINCT rc.run, rc.feature
+    FROM run_cand rc
+    JOIN (SELECT s.run, coalesce(max(s.k) FILTER (WHERE s.nodes BETWEEN 20 AND r.target),
+                                 min(s.k) FILTER (WHERE s.nodes >= 20)) AS kmax
+            FROM run_size s JOIN runs r USING (run) GROUP BY s.run) c ON c.run = rc.run AND rc.k <= c.kmax;
+DROP TABLE run_cand, run_size;
 -- the edge table a registry keeps
 CREATE TABLE lin_edge (src text NOT NULL, dst text NOT NULL);
 INSERT INTO lin_edge
@@ -78,71 +105,152 @@ SELECT format('values: %s, nodes per value min/avg/max: %s/%s/%s, edge table row
 SELECT format('sizes: version table+toast %s, GIN index %s, edge table %s + indexes %s',
        pg_size_pretty(pg_table_size('version')), pg_size_pretty(pg_relation_size('version_prov_gin')),
        pg_size_pretty(pg_table_size('lin_edge')), pg_size_pretty(pg_indexes_size('lin_edge')));
-SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT count(*) FROM version WHERE provenance @> 'feature:f_1'::text;
+DO $$ BEGIN
+  IF (SELECT min(lineage_node_count(provenance)) < 20 OR max(lineage_node_count(provenance)) > 200 FROM version) THEN
+    RAISE EXCEPTION 'generator bug: a value has fewer than 20 or more than 200 nodes';
+  END IF;
+END $$;
 SQL
 
-P -A -t -v runs="$RUNS" <<'SQL'
+P -A -t -v runs="$RUNS" -v probes="$PROBES" <<'SQL'
 SET search_path = mreg, public;
 SET max_parallel_workers_per_gather = 0;   -- compare single-process plans
-SET bench.runs = :runs;
-CREATE TEMP TABLE timing (label text, side text, run int, wall float8, exec float8, answer bigint);
--- wall: EXECUTE of the query text (parse, plan, run); exec: executor time from EXPLAIN ANALYZE
-CREATE FUNCTION pg_temp.t(label text, side text, run int, q text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; n bigint; w float8; j json;
+SET jit = off;                             -- JIT would only slow the CTE side down
+-- probe nodes, different in every run; run 1 warms the caches and plans and is left out of the medians
+CREATE TEMP TABLE cand AS
+  SELECT DISTINCT 'lookup: code ref' AS class, code AS node FROM runs
+  UNION ALL SELECT DISTINCT 'lookup: feature', feature FROM run_feat
+  UNION ALL SELECT DISTINCT 'lookup: raw dataset', raw FROM clean_src
+  UNION ALL SELECT DISTINCT 'upstream, 100k-node graph', dst FROM big_e WHERE substr(dst, 3)::int BETWEEN 40000 AND 60000;
+CREATE TEMP TABLE probe AS
+  SELECT r AS run, c.class, x.node
+    FROM generate_series(1, :runs + 1) r, (SELECT DISTINCT class FROM cand) c,
+         LATERAL (SELECT node FROM cand WHERE cand.class = c.class ORDER BY md5(node || r) LIMIT :probes) x;
+CREATE TEMP TABLE timing (run int, class text, node text, side text, wall float8, exec float8, answer bigint);
+CREATE TEMP TABLE checked (run int, class text, node text, same bool);
+
+-- The lookup CTE runs twice: "planned" as the planner plans it, and "tuned" with hash and merge joins
+-- off.  The planner cannot estimate a recursive CTE's size (it guesses thousands of rows) and joins the
+-- reached nodes to the 100k versions by hashing the whole table; tuned, it probes version(model) by
+-- index, which is what a registry would tune its query to.  Each statement below has its own cached
+-- plan, planned under the settings set just before it runs.
+CREATE FUNCTION pg_temp.tuned(on_ bool) RETURNS void LANGUAGE sql AS $$
+  SELECT set_config('enable_hashjoin', CASE WHEN on_ THEN 'off' ELSE 'on' END, false),
+         set_config('enable_mergejoin', CASE WHEN on_ THEN 'off' ELSE 'on' END, false) $$;
+
+-- the application's queries as prepared statements (for EXPLAIN ANALYZE EXECUTE)
+PREPARE gin_lookup(text) AS
+  SELECT count(*), sum(id) FROM mreg.version WHERE provenance @> $1;
+PREPARE cte_lookup(text) AS
+  WITH RECURSIVE down(node) AS (SELECT $1 UNION SELECT e.dst FROM lin_edge e JOIN down d ON e.src = d.node)
+  SELECT count(*), sum(v.id) FROM down JOIN mreg.version v ON v.model = down.node;
+PREPARE cte_lookup_tuned(text) AS
+  WITH RECURSIVE down(node) AS (SELECT $1 UNION SELECT e.dst FROM lin_edge e JOIN down d ON e.src = d.node)
+  SELECT count(*), sum(v.id) FROM down JOIN mreg.version v ON v.model = down.node;
+PREPARE c_upstream(text) AS
+  SELECT mreg.lineage_node_count(mreg.upstream(l, $1)) FROM big;
+PREPARE cte_upstream(text) AS
+  WITH RECURSIVE up(node) AS (SELECT $1 UNION SELECT e.src FROM big_e e JOIN up u ON e.dst = u.node)
+  SELECT count(*) FROM up;
+
+-- the same queries as static PL/pgSQL statements (cached plans, like an application's prepared
+-- statements), each timed the same way.  One pass per side over the run's probes, so that a side's
+-- queries do not run in the CPU caches another side's queries left behind.
+CREATE FUNCTION pg_temp.timed(p_run int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE p record; sd text; t0 timestamptz; w float8; n bigint; s bigint;
 BEGIN
-  t0 := clock_timestamp();
-  EXECUTE q INTO n;
-  w := extract(epoch FROM clock_timestamp() - t0) * 1000;
-  EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) ' || q INTO j;
-  INSERT INTO timing VALUES (label, side, run, w, (j->0->>'Execution Time')::float8, n);
-END $$;
-DO $$
-DECLARE r int; x text; lab text; i int;
-BEGIN
-  FOR r IN 1..current_setting('bench.runs')::int + 1 LOOP
-    FOR i IN 1..3 LOOP
-      -- probes: a raw dataset, a feature and a code ref that some run uses, different each run
-      CASE i
-        WHEN 1 THEN lab := 'raw dataset';
-          SELECT cs.raw INTO x FROM clean_src cs ORDER BY md5(cs.raw || r) LIMIT 1;
-        WHEN 2 THEN lab := 'feature';
-          SELECT rf.feature INTO x FROM run_feat rf WHERE rf.run = 1000 * r ORDER BY md5(rf.feature) LIMIT 1;
-        ELSE lab := 'code ref';
-          SELECT code INTO x FROM runs WHERE run = 1000 * r + 7;
-      END CASE;
-      PERFORM pg_temp.t('lookup: ' || lab, 'gin', r, format(
-        'SELECT count(*) FROM (SELECT id FROM mreg.version WHERE provenance @> %L::text) s', x));
-      PERFORM pg_temp.t('lookup: ' || lab, 'cte', r, format(
-        'WITH RECURSIVE down(node) AS (SELECT %L::text UNION SELECT e.dst FROM lin_edge e JOIN down d ON e.src = d.node)
-         SELECT count(*) FROM (SELECT v.id FROM down JOIN mreg.version v ON v.model = down.node) s', x));
+  FOREACH sd IN ARRAY ARRAY['mreg', 'cte_tuned', 'cte'] LOOP
+    PERFORM pg_temp.tuned(sd = 'cte_tuned');
+    FOR p IN SELECT * FROM probe WHERE run = p_run AND (class LIKE 'lookup%' OR sd <> 'cte_tuned') ORDER BY class, node LOOP
+      t0 := clock_timestamp();
+      IF p.class LIKE 'lookup%' AND sd = 'mreg' THEN
+        SELECT count(*), sum(id) INTO n, s FROM mreg.version WHERE provenance @> p.node;
+      ELSIF p.class LIKE 'lookup%' AND sd = 'cte' THEN
+        WITH RECURSIVE down(node) AS (SELECT p.node UNION SELECT e.dst FROM lin_edge e JOIN down d ON e.src = d.node)
+        SELECT count(*), sum(v.id) INTO n, s FROM down JOIN mreg.version v ON v.model = down.node;
+      ELSIF p.class LIKE 'lookup%' THEN
+        WITH RECURSIVE down(node) AS (SELECT p.node UNION SELECT e.dst FROM lin_edge e JOIN down d ON e.src = d.node)
+        SELECT count(*), sum(v.id) INTO n, s FROM down JOIN mreg.version v ON v.model = down.node;
+      ELSIF sd = 'mreg' THEN
+        SELECT mreg.lineage_node_count(mreg.upstream(l, p.node)) INTO n FROM big;
+      ELSE
+        WITH RECURSIVE up(node) AS (SELECT p.node UNION SELECT e.src FROM big_e e JOIN up u ON e.dst = u.node)
+        SELECT count(*) INTO n FROM up;
+      END IF;
+      w := 1000 * extract(epoch FROM clock_timestamp() - t0);
+      INSERT INTO timing VALUES (p.run, p.class, p.node, sd, w, NULL, n);
     END LOOP;
-    -- a node with ancestors in the middle of the 100k-node graph
-    SELECT dst INTO x FROM big_e WHERE dst IN ('n:' || (40000 + r * 1013), 'n:' || (40001 + r * 1013), 'n:' || (40002 + r * 1013))
-     ORDER BY dst LIMIT 1;
-    PERFORM pg_temp.t('upstream, 100k-node graph', 'c', r, format(
-      'SELECT mreg.lineage_node_count(mreg.upstream(l, %L)) FROM big', x));
-    PERFORM pg_temp.t('upstream, 100k-node graph', 'cte', r, format(
-      'WITH RECURSIVE up(node) AS (SELECT %L::text UNION SELECT e.src FROM big_e e JOIN up u ON e.dst = u.node)
-       SELECT count(*) FROM up', x));
+  END LOOP;
+  PERFORM pg_temp.tuned(false);
+END $$;
+
+-- executor time of the prepared statements, the same order
+CREATE FUNCTION pg_temp.explained(p_run int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE p record; j json; sd text; st text;
+BEGIN
+  FOREACH sd IN ARRAY ARRAY['mreg', 'cte_tuned', 'cte'] LOOP
+    PERFORM pg_temp.tuned(sd = 'cte_tuned');
+    FOR p IN SELECT * FROM probe WHERE run = p_run AND (class LIKE 'lookup%' OR sd <> 'cte_tuned') ORDER BY class, node LOOP
+      st := CASE WHEN p.class LIKE 'lookup%' THEN CASE sd WHEN 'mreg' THEN 'gin_lookup' WHEN 'cte' THEN 'cte_lookup'
+                                                          ELSE 'cte_lookup_tuned' END
+                 ELSE CASE sd WHEN 'mreg' THEN 'c_upstream' ELSE 'cte_upstream' END END;
+      EXECUTE format('EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) EXECUTE %I(%L)', st, p.node) INTO j;
+      UPDATE timing SET exec = (j->0->>'Execution Time')::float8 WHERE run = p.run AND node = p.node AND side = sd;
+    END LOOP;
+  END LOOP;
+  PERFORM pg_temp.tuned(false);
+END $$;
+
+-- exact answers on both sides: the id sets of the model versions, the ancestor node sets
+CREATE FUNCTION pg_temp.check(p_run int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE p record; a text[]; b text[];
+BEGIN
+  FOR p IN SELECT * FROM probe WHERE run = p_run LOOP
+    IF p.class LIKE 'lookup%' THEN
+      SELECT array_agg(id::text ORDER BY id) INTO a FROM mreg.version WHERE provenance @> p.node;
+      WITH RECURSIVE down(node) AS (SELECT p.node UNION SELECT e.dst FROM lin_edge e JOIN down d ON e.src = d.node)
+      SELECT array_agg(v.id::text ORDER BY v.id) INTO b FROM down JOIN mreg.version v ON v.model = down.node;
+    ELSE
+      SELECT array_agg(n ORDER BY n) INTO a FROM big, mreg.lineage_nodes(mreg.upstream(l, p.node)) n;
+      WITH RECURSIVE up(node) AS (SELECT p.node UNION SELECT e.src FROM big_e e JOIN up u ON e.dst = u.node)
+      SELECT array_agg(node ORDER BY node) INTO b FROM up;
+    END IF;
+    INSERT INTO checked VALUES (p.run, p.class, p.node, a IS NOT DISTINCT FROM b AND a IS NOT NULL);
   END LOOP;
 END $$;
--- run 1 warms the caches and is left out of the medians
+
+SELECT pg_temp.timed(r), pg_temp.explained(r), pg_temp.check(r) FROM generate_series(1, :runs + 1) r \g /dev/null
+
+-- the plans the cached statements settled on ("$1" in a condition: a generic plan, planned once)
 SELECT '';
-SELECT rpad('query', 28) || rpad('mreg ms', 9) || rpad('CTE ms', 9) || rpad('ratio', 9)
-    || rpad('mreg ms', 9) || rpad('CTE ms', 9) || rpad('ratio', 9) || 'same answers';
-SELECT rpad('', 28) || rpad('(executor, EXPLAIN ANALYZE)', 27) || '(wall: parse+plan+run)';
-SELECT rpad(label, 28)
-    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY exec) FILTER (WHERE side <> 'cte')::numeric, 2)::text, 9)
-    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY exec) FILTER (WHERE side = 'cte')::numeric, 2)::text, 9)
-    || rpad(round((percentile_cont(0.5) WITHIN GROUP (ORDER BY exec) FILTER (WHERE side = 'cte')
-                 / percentile_cont(0.5) WITHIN GROUP (ORDER BY exec) FILTER (WHERE side <> 'cte'))::numeric, 1)::text || 'x', 9)
-    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY wall) FILTER (WHERE side <> 'cte')::numeric, 2)::text, 9)
-    || rpad(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY wall) FILTER (WHERE side = 'cte')::numeric, 2)::text, 9)
-    || rpad(round((percentile_cont(0.5) WITHIN GROUP (ORDER BY wall) FILTER (WHERE side = 'cte')
-                 / percentile_cont(0.5) WITHIN GROUP (ORDER BY wall) FILTER (WHERE side <> 'cte'))::numeric, 1)::text || 'x', 9)
-    || (SELECT bool_and(a.answer = b.answer) FROM timing a JOIN timing b USING (label, run)
-         WHERE a.side <> 'cte' AND b.side = 'cte' AND a.label = t.label)::text
-    || ' (' || min(answer) || '..' || max(answer) || ' rows)'
-  FROM timing t WHERE run > 1 GROUP BY label ORDER BY label;
+SELECT '--- cached plans after warm-up: GIN lookup, CTE lookup as planned, CTE lookup tuned, C upstream, CTE upstream';
+EXPLAIN (COSTS OFF) EXECUTE gin_lookup('dataset:raw_1@v1');
+EXPLAIN (COSTS OFF) EXECUTE cte_lookup('dataset:raw_1@v1');
+SELECT pg_temp.tuned(true) \g /dev/null
+EXPLAIN (COSTS OFF) EXECUTE cte_lookup_tuned('dataset:raw_1@v1');
+SELECT pg_temp.tuned(false) \g /dev/null
+EXPLAIN (COSTS OFF) EXECUTE c_upstream('n:50000');
+EXPLAIN (COSTS OFF) EXECUTE cte_upstream('n:50000');
+SELECT '';
+SELECT format('%-26s %-9s %9s %9s %7s %9s %9s %7s  %s', 'query', 'CTE plan', 'mreg ms', 'CTE ms', 'ratio',
+              'mreg ms', 'CTE ms', 'ratio', 'same answers');
+SELECT format('%-36s %27s %27s', '', '(executor, EXPLAIN ANALYZE)', '(prepared, per query)');
+WITH per_run AS (   -- mean per query over the run's probes
+  SELECT class, side, run, avg(wall) AS wall, avg(exec) AS exec FROM timing WHERE run > 1 GROUP BY class, side, run),
+med AS (
+  SELECT class, side, percentile_cont(0.5) WITHIN GROUP (ORDER BY exec) AS exec,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY wall) AS wall
+    FROM per_run GROUP BY class, side)
+SELECT format('%-26s %-9s %9s %9s %7s %9s %9s %7s  %s', c.class, CASE c.side WHEN 'cte' THEN 'planned' ELSE 'tuned' END,
+              round(m.exec::numeric, 3), round(c.exec::numeric, 2), round((c.exec / m.exec)::numeric, 1) || 'x',
+              round(m.wall::numeric, 3), round(c.wall::numeric, 2), round((c.wall / m.wall)::numeric, 1) || 'x',
+              (SELECT bool_and(k.same) AND bool_and(a.answer = b.answer) FROM checked k
+                 JOIN timing a ON a.run = k.run AND a.node = k.node AND a.side = 'mreg'
+                 JOIN timing b ON b.run = k.run AND b.node = k.node AND b.side = c.side
+                WHERE k.class = c.class)::text
+              || (SELECT format(' (%s..%s rows, %s probes)', min(answer), max(answer), count(*))
+                    FROM timing t WHERE t.class = c.class AND t.side = 'mreg'))
+  FROM med m JOIN med c ON c.class = m.class AND c.side <> 'mreg' AND m.side = 'mreg'
+ ORDER BY c.class, c.side;
 SQL
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"
