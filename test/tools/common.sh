@@ -15,7 +15,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # installed, so a second run does not touch the network.
 MREG_PACKAGES="postgresql-$PG_MAJOR postgresql-contrib postgresql-server-dev-$PG_MAJOR
   postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl
-  openssl make gcc clang-14 libclang-rt-14-dev python3-psycopg2 python3-sqlalchemy"
+  openssl make gcc clang-14 libclang-rt-14-dev"
 
 bootstrap() {
 	local missing="" p
