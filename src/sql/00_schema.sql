@@ -93,6 +93,14 @@ COMMENT ON SCHEMA mreg IS 'mreg: machine-learning model registry (extension-owne
 -- Least privilege: PUBLIC gets nothing from the schema.
 REVOKE ALL ON SCHEMA mreg FROM PUBLIC;
 
+-- Internals (helpers of the API, trigger functions) live apart from what a
+-- user calls, so that \df mreg.* lists the API.  CREATE SCHEMA fails when
+-- the schema exists already: nobody can have planted anything in it.  Users
+-- get no privilege on it; the API's functions call into it.
+CREATE SCHEMA mreg_internal;
+COMMENT ON SCHEMA mreg_internal IS 'mreg: internal helpers and trigger functions (extension-owned; not for direct use)';
+REVOKE ALL ON SCHEMA mreg_internal FROM PUBLIC;
+
 CREATE FUNCTION mreg.version() RETURNS pg_catalog.text
     AS 'MODULE_PATHNAME', 'mreg_version'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -7,7 +7,7 @@
 -- pg_restore loads a dump without a row being rewritten, re-logged or refused.
 
 -- Append-only tables: no UPDATE, no DELETE, no TRUNCATE.
-CREATE FUNCTION mreg._forbid_change() RETURNS trigger
+CREATE FUNCTION mreg_internal.forbid_change() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -19,10 +19,10 @@ BEGIN
               HINT = 'Record a new row instead (a correction is a new evaluation or annotation).';
 END
 $$;
-COMMENT ON FUNCTION mreg._forbid_change() IS 'Trigger: refuses UPDATE, DELETE and TRUNCATE on append-only tables (SQLSTATE 55000)';
+COMMENT ON FUNCTION mreg_internal.forbid_change() IS 'Trigger: refuses UPDATE, DELETE and TRUNCATE on append-only tables (SQLSTATE 55000)';
 
 -- Mutable tables: TRUNCATE would drop history silently.
-CREATE FUNCTION mreg._forbid_truncate() RETURNS trigger
+CREATE FUNCTION mreg_internal.forbid_truncate() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -33,10 +33,10 @@ BEGIN
               HINT = 'DELETE rows one by one (their old versions are kept in mreg.row_history), or DROP EXTENSION mreg.';
 END
 $$;
-COMMENT ON FUNCTION mreg._forbid_truncate() IS 'Trigger: refuses TRUNCATE on registry tables (SQLSTATE 55000)';
+COMMENT ON FUNCTION mreg_internal.forbid_truncate() IS 'Trigger: refuses TRUNCATE on registry tables (SQLSTATE 55000)';
 
 -- Mutable tables: keep the previous row of every UPDATE and DELETE.
-CREATE FUNCTION mreg._keep_history() RETURNS trigger
+CREATE FUNCTION mreg_internal.keep_history() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -54,10 +54,10 @@ BEGIN
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION mreg._keep_history() IS 'Trigger: copies the old row of every UPDATE/DELETE into mreg.row_history';
+COMMENT ON FUNCTION mreg_internal.keep_history() IS 'Trigger: copies the old row of every UPDATE/DELETE into mreg.row_history';
 
 -- Key columns never move: a row keeps its id and its project.
-CREATE FUNCTION mreg._guard_keys() RETURNS trigger
+CREATE FUNCTION mreg_internal.guard_keys() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -82,10 +82,10 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION mreg._guard_keys() IS 'Trigger: ids and project membership of registry rows never change';
+COMMENT ON FUNCTION mreg_internal.guard_keys() IS 'Trigger: ids and project membership of registry rows never change';
 
 -- A data snapshot is immutable: only its descriptive facts may be corrected.
-CREATE FUNCTION mreg._guard_dataset_version() RETURNS trigger
+CREATE FUNCTION mreg_internal.guard_dataset_version() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -101,7 +101,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION mreg._guard_dataset_version() IS 'Trigger: the identity of a data snapshot never changes';
+COMMENT ON FUNCTION mreg_internal.guard_dataset_version() IS 'Trigger: the identity of a data snapshot never changes';
 
 -- Allowed status moves of a model version.  retired is final; nothing goes
 -- back to draft.
@@ -123,7 +123,7 @@ END;
 COMMENT ON FUNCTION mreg.status_transition_allowed(text, text) IS
     'Whether a model version may move from one status to another (retired is final, nothing returns to draft)';
 
-CREATE FUNCTION mreg._guard_model_version() RETURNS trigger
+CREATE FUNCTION mreg_internal.guard_model_version() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -161,12 +161,12 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION mreg._guard_model_version() IS
+COMMENT ON FUNCTION mreg_internal.guard_model_version() IS
     'Trigger: registered versions are immutable except for status, which moves only along allowed transitions; only drafts can be deleted';
 
 -- Artifacts: inline bytes are hashed in the database and a declared sha256
 -- must match; the artifacts of a registered version never change.
-CREATE FUNCTION mreg._guard_artifact() RETURNS trigger
+CREATE FUNCTION mreg_internal.guard_artifact() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -202,7 +202,7 @@ BEGIN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
-COMMENT ON FUNCTION mreg._guard_artifact() IS
+COMMENT ON FUNCTION mreg_internal.guard_artifact() IS
     'Trigger: hashes inline artifact bytes (a declared sha256 must match); artifacts of non-draft versions never change';
 
 -- Wire the triggers.  Append-only: the history tables and the facts.
@@ -217,24 +217,24 @@ BEGIN
                              'run_dataset', 'run_feature'] LOOP
         -- statement level: refuses even an UPDATE or DELETE that matches no row
         EXECUTE pg_catalog.format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION mreg._forbid_change()', t);
+                        FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_change()', t);
     END LOOP;
     FOREACH t IN ARRAY ARRAY['project', 'experiment', 'pipeline', 'pipeline_step', 'run', 'dataset',
                              'dataset_version', 'feature', 'model', 'model_version', 'artifact', 'alias',
                              'tag', 'vocabulary', 'synonym', 'metadata_schema'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.%I
-                        FOR EACH ROW EXECUTE FUNCTION mreg._guard_keys()', t);
+                        FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys()', t);
         EXECUTE pg_catalog.format('CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.%I
-                        FOR EACH ROW EXECUTE FUNCTION mreg._keep_history()', t);
+                        FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history()', t);
         EXECUTE pg_catalog.format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION mreg._forbid_truncate()', t);
+                        FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate()', t);
     END LOOP;
 END
 $$;
 
 CREATE TRIGGER guard_dataset_version BEFORE UPDATE ON mreg.dataset_version
-    FOR EACH ROW EXECUTE FUNCTION mreg._guard_dataset_version();
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_dataset_version();
 CREATE TRIGGER guard_model_version BEFORE UPDATE OR DELETE ON mreg.model_version
-    FOR EACH ROW EXECUTE FUNCTION mreg._guard_model_version();
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_model_version();
 CREATE TRIGGER guard_artifact BEFORE INSERT OR UPDATE OR DELETE ON mreg.artifact
-    FOR EACH ROW EXECUTE FUNCTION mreg._guard_artifact();
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_artifact();

@@ -9,7 +9,7 @@
 -- run:ID is global; free-form nodes are stored as the lineage type prints them.
 
 -- Look up a project by name; NULL/empty/unknown are errors that name it.
-CREATE FUNCTION mreg._project_id(project text) RETURNS bigint
+CREATE FUNCTION mreg_internal.project_id(project text) RETURNS bigint
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -29,7 +29,7 @@ BEGIN
     RETURN pid;
 END
 $$;
-COMMENT ON FUNCTION mreg._project_id(text) IS 'Internal: id of a project by name (23503 when absent)';
+COMMENT ON FUNCTION mreg_internal.project_id(text) IS 'id of a project by name (23503 when absent)';
 
 -- Split a node text into (project, kind, name) without resolving it.
 CREATE FUNCTION mreg.parse_node(node text, OUT project text, OUT kind text, OUT name text)
@@ -70,13 +70,13 @@ $$;
 COMMENT ON FUNCTION mreg.parse_node(text) IS 'Splits a node text into project prefix (or NULL), kind and unquoted name';
 
 -- Canonical text of a free-form node: exactly as the lineage type prints it.
-CREATE FUNCTION mreg._canonical_node(project text, kind text, name text) RETURNS text
+CREATE FUNCTION mreg_internal.canonical_node(project text, kind text, name text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN (CASE WHEN project IS NULL THEN ''
              ELSE '"' OPERATOR(pg_catalog.||) pg_catalog.replace(project, '"', '""') OPERATOR(pg_catalog.||) '"/' END
         OPERATOR(pg_catalog.||) kind OPERATOR(pg_catalog.||) ':"'
         OPERATOR(pg_catalog.||) pg_catalog.replace(name, '"', '""') OPERATOR(pg_catalog.||) '"')::mreg.lineage::pg_catalog.text;
-COMMENT ON FUNCTION mreg._canonical_node(text, text, text) IS 'Internal: canonical node text, quoted only where needed';
+COMMENT ON FUNCTION mreg_internal.canonical_node(text, text, text) IS 'canonical node text, quoted only where needed';
 
 -- Resolve a node text to the entity it names.  Entity kinds must exist
 -- (23503 naming the node); a name shared by several projects must be
@@ -103,7 +103,7 @@ BEGIN
     p := mreg.parse_node(node);
     kind := p.kind;
     IF p.project IS NOT NULL THEN
-        project_id := mreg._project_id(p.project);
+        project_id := mreg_internal.project_id(p.project);
     END IF;
 
     IF kind = 'run' THEN
@@ -179,7 +179,7 @@ BEGIN
           FROM mreg.project pr WHERE pr.name = base;
     ELSE
         -- free-form node (code:..., notebook:..., any team-defined kind)
-        canonical := mreg._canonical_node(p.project, kind, p.name);
+        canonical := mreg_internal.canonical_node(p.project, kind, p.name);
         RETURN;
     END IF;
 

@@ -1,0 +1,257 @@
+-- Registry API: model versions, their status and evaluations (SPEC section 3).
+--
+-- Conventions of every API function: see the header of 33_registry_internal.sql.
+
+-- ---------------------------------------------------------------- model versions
+CREATE FUNCTION mreg.register_model_version(project text, model text, version mreg.semver, run_id bigint DEFAULT NULL,
+                                            artifacts jsonb DEFAULT '[]', metadata jsonb DEFAULT '{}',
+                                            signature jsonb DEFAULT NULL, status text DEFAULT 'registered')
+    RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    pid bigint := mreg_internal.project_id(project);
+    mid bigint;
+    vid bigint;
+    other record;
+    node text;
+    a jsonb;
+    pos int := 0;
+    bytes bytea;
+BEGIN
+    PERFORM mreg_internal.require(model, 'model name');
+    IF version IS NULL THEN
+        RAISE EXCEPTION 'version must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF status IS NULL OR status NOT IN ('draft', 'registered', 'staging') THEN
+        RAISE EXCEPTION 'a new version starts as draft, registered or staging, not %', coalesce(quote_literal(status), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF artifacts IS NULL OR jsonb_typeof(artifacts) <> 'array' THEN
+        RAISE EXCEPTION 'artifacts must be a JSON array' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Each artifact is {"name", "kind", "uri" or "content_base64", "sha256", "size_bytes", "media_type", "encrypted"}.';
+    END IF;
+    IF metadata IS NULL OR jsonb_typeof(metadata) <> 'object' THEN
+        RAISE EXCEPTION 'metadata must be a JSON object' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF run_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mreg.run r WHERE r.id = run_id AND r.project_id = pid) THEN
+        RAISE EXCEPTION 'run % is not registered in project %', run_id, quote_literal(project)
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    PERFORM mreg_internal.check_metadata(pid, 'model_version', metadata);
+
+    SELECT m.id INTO mid FROM mreg.model m WHERE m.project_id = pid AND m.name = model;
+    IF mid IS NULL THEN
+        mid := mreg.register_model(project, model);
+    END IF;
+    SELECT v.id, v.version INTO other FROM mreg.model_version v
+     WHERE v.model_id = mid AND v.version = register_model_version.version;
+    IF FOUND THEN
+        RAISE EXCEPTION 'model version %@% already exists in project %', model, version, quote_literal(project)
+            USING ERRCODE = 'unique_violation',
+                  DETAIL = format('Registered as id %s (%s); build metadata does not make a new version.', other.id, other.version),
+                  HINT = 'Bump the version (mreg.bump()) to register new weights.';
+    END IF;
+
+    node := project || '/model:' || model || '@' || version::text;
+    IF run_id IS NOT NULL THEN
+        PERFORM mreg_internal.add_edge('run:' || run_id, node, pid);
+    END IF;
+
+    BEGIN
+        INSERT INTO mreg.model_version (project_id, model_id, version, run_id, status, signature, metadata, provenance)
+        VALUES (pid, mid, version, run_id, status, signature, metadata, mreg.live_upstream(node))
+        RETURNING id INTO vid;
+    EXCEPTION WHEN unique_violation THEN
+        -- a concurrent session registered the same version first
+        RAISE EXCEPTION 'model version %@% already exists in project %', model, version, quote_literal(project)
+            USING ERRCODE = 'unique_violation',
+                  DETAIL = 'Another session registered it concurrently.';
+    END;
+
+    FOR a IN SELECT value FROM jsonb_array_elements(artifacts) LOOP
+        pos := pos + 1;
+        IF jsonb_typeof(a) <> 'object' THEN
+            RAISE EXCEPTION 'artifact % must be a JSON object', pos USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        bytes := NULL;
+        IF a ? 'content_base64' THEN
+            BEGIN
+                bytes := decode(a->>'content_base64', 'base64');
+            EXCEPTION WHEN OTHERS THEN
+                RAISE EXCEPTION 'artifact %: content_base64 is not valid base64', pos
+                    USING ERRCODE = 'invalid_parameter_value', DETAIL = SQLERRM;
+            END;
+        ELSIF a ? 'content_hex' THEN
+            BEGIN
+                bytes := decode(a->>'content_hex', 'hex');
+            EXCEPTION WHEN OTHERS THEN
+                RAISE EXCEPTION 'artifact %: content_hex is not valid hex', pos
+                    USING ERRCODE = 'invalid_parameter_value', DETAIL = SQLERRM;
+            END;
+        END IF;
+        IF bytes IS NULL AND coalesce(btrim(a->>'uri'), '') = '' THEN
+            RAISE EXCEPTION 'artifact % needs a "uri" or inline content ("content_base64")', pos
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF coalesce(a->>'kind', 'other') NOT IN ('binary', 'container', 'serialized', 'other') THEN
+            RAISE EXCEPTION 'artifact %: kind must be binary, container, serialized or other, not %', pos, quote_literal(a->>'kind')
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF a->>'sha256' IS NOT NULL AND lower(a->>'sha256') !~ '^[0-9a-f]{64}$' THEN
+            RAISE EXCEPTION 'artifact %: sha256 must be 64 hexadecimal digits', pos USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF a ? 'size_bytes' AND (jsonb_typeof(a->'size_bytes') <> 'number' OR (a->>'size_bytes')::numeric < 0
+                                 OR (a->>'size_bytes')::numeric <> trunc((a->>'size_bytes')::numeric)) THEN
+            RAISE EXCEPTION 'artifact %: size_bytes must be a non-negative integer', pos USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        INSERT INTO mreg.artifact (project_id, model_version_id, name, kind, uri, content, sha256, size_bytes,
+                                   media_type, encrypted)
+        VALUES (pid, vid, coalesce(nullif(btrim(a->>'name'), ''), 'artifact-' || pos), coalesce(a->>'kind', 'other'),
+                nullif(btrim(a->>'uri'), ''), bytes, lower(a->>'sha256'), (a->>'size_bytes')::bigint,
+                a->>'media_type', coalesce((a->>'encrypted')::boolean, false));
+    END LOOP;
+    RETURN vid;
+END
+$$;
+COMMENT ON FUNCTION mreg.register_model_version(text, text, mreg.semver, bigint, jsonb, jsonb, jsonb, text) IS
+    'Registers a model version (creating the model on first use) with its artifacts; records run:ID -> model:NAME@VERSION and snapshots the full upstream lineage as provenance; returns the version id';
+
+CREATE FUNCTION mreg.version_id(project text, model text, version mreg.semver) RETURNS bigint
+    LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT v.id FROM mreg.model_version v
+      JOIN mreg.model m ON m.id OPERATOR(pg_catalog.=) v.model_id
+      JOIN mreg.project p ON p.id OPERATOR(pg_catalog.=) m.project_id
+     WHERE p.name OPERATOR(pg_catalog.=) version_id.project AND m.name OPERATOR(pg_catalog.=) version_id.model
+       AND v.version OPERATOR(mreg.=) version_id.version;
+END;
+COMMENT ON FUNCTION mreg.version_id(text, text, mreg.semver) IS 'Id of a model version, NULL when absent or not visible';
+
+-- Version lookup that errors, for the functions that act on a version.
+CREATE FUNCTION mreg_internal.version_row(project text, model text, version mreg.semver) RETURNS mreg.model_version
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v mreg.model_version;
+BEGIN
+    PERFORM mreg_internal.project_id(project);
+    PERFORM mreg_internal.require(model, 'model name');
+    IF version IS NULL THEN
+        RAISE EXCEPTION 'version must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO v FROM mreg.model_version x WHERE x.id = mreg.version_id(project, model, version);
+    IF v.id IS NULL THEN
+        RAISE EXCEPTION 'model version %@% is not registered in project %', model, version, quote_literal(project)
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN v;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.version_row(text, text, mreg.semver) IS 'a model version row by names (23503 when absent)';
+
+CREATE FUNCTION mreg.set_status(project text, model text, version mreg.semver, status text, reason text DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v mreg.model_version := mreg_internal.version_row(project, model, version);
+BEGIN
+    IF status IS NULL OR status NOT IN ('draft', 'registered', 'staging', 'production', 'archived', 'retired') THEN
+        RAISE EXCEPTION 'invalid status %', coalesce(quote_literal(status), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use registered, staging, production, archived or retired.';
+    END IF;
+    UPDATE mreg.model_version x SET status = set_status.status, status_reason = reason WHERE x.id = v.id;
+    RETURN v.id;
+END
+$$;
+COMMENT ON FUNCTION mreg.set_status(text, text, mreg.semver, text, text) IS
+    'Moves a model version to another status along the allowed transitions (see mreg.status_transition_allowed); returns its id';
+
+CREATE FUNCTION mreg.retire(project text, model text, version mreg.semver, reason text)
+    RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v mreg.model_version := mreg_internal.version_row(project, model, version);
+    al record;
+BEGIN
+    PERFORM mreg_internal.require(reason, 'reason');
+    IF v.status = 'retired' THEN
+        RAISE EXCEPTION 'model version %@% is already retired', model, version
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- aliases must not point at a retired version: they are removed, and the move is kept
+    FOR al IN SELECT * FROM mreg.alias a WHERE a.model_version_id = v.id LOOP
+        INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
+        VALUES (al.project_id, al.model_id, al.name, v.id, NULL, 'version retired: ' || reason);
+    END LOOP;
+    UPDATE mreg.model_version x SET status = 'retired', status_reason = reason WHERE x.id = v.id;
+    DELETE FROM mreg.alias a WHERE a.model_version_id = v.id;
+    RETURN v.id;
+END
+$$;
+COMMENT ON FUNCTION mreg.retire(text, text, mreg.semver, text) IS
+    'Retires a model version for good (a reason is required); aliases pointing at it are removed with the move kept; returns its id';
+
+-- ---------------------------------------------------------------- evaluations
+CREATE FUNCTION mreg.log_evaluation(model_version_id bigint, metric text, value double precision,
+                                    dataset_version text DEFAULT NULL, slice text DEFAULT 'all',
+                                    method text DEFAULT NULL, evaluated_at timestamptz DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    pid bigint;
+    dsv bigint;
+    r record;
+    eid bigint;
+BEGIN
+    IF model_version_id IS NULL THEN
+        RAISE EXCEPTION 'model_version_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM mreg_internal.require(metric, 'metric');
+    PERFORM mreg_internal.require(slice, 'slice');
+    IF value IS NULL THEN
+        RAISE EXCEPTION 'value must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF value IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN
+        RAISE EXCEPTION 'metric value must be finite, got %', value USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF metric !~ '^[A-Za-z][A-Za-z0-9_.@-]{0,62}$' THEN
+        RAISE EXCEPTION 'invalid metric name %', quote_literal(metric)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A metric name starts with a letter and has up to 63 letters, digits or "_.@-" (accuracy, f1, recall@10).';
+    END IF;
+    SELECT v.project_id INTO pid FROM mreg.model_version v WHERE v.id = model_version_id;
+    IF pid IS NULL THEN
+        RAISE EXCEPTION 'model version % is not registered', model_version_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF dataset_version IS NOT NULL THEN
+        r := mreg.resolve_node(CASE WHEN dataset_version LIKE '%:%' THEN dataset_version ELSE 'dataset:' || dataset_version END);
+        IF r.kind <> 'dataset_version' THEN
+            RAISE EXCEPTION '% is not a dataset version', quote_literal(dataset_version)
+                USING ERRCODE = 'invalid_parameter_value', HINT = 'Name a data snapshot as dataset:NAME@VERSION.';
+        END IF;
+        dsv := r.entity_id;
+    END IF;
+    INSERT INTO mreg.evaluation (project_id, model_version_id, dataset_version_id, slice, metric, value, method, evaluated_at)
+    VALUES (pid, model_version_id, dsv, btrim(slice), metric, value, method, coalesce(evaluated_at, clock_timestamp()))
+    RETURNING id INTO eid;
+    RETURN eid;
+END
+$$;
+COMMENT ON FUNCTION mreg.log_evaluation(bigint, text, double precision, text, text, text, timestamptz) IS
+    'Appends one metric value of a model version (on a data snapshot and slice) to the immutable performance history; returns its id';
+
