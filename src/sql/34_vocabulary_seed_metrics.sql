@@ -1,0 +1,165 @@
+-- Registry core: seeded vocabulary, category metric (conventions: 34_vocabulary_seed.sql).
+-- Names of model-quality metrics, as mreg.log_evaluation() records them.
+-- Terms use scikit-learn style snake_case (log_loss, rouge_l, as in the first
+-- seed); the hyphenated and long spellings are synonyms.  Every term is also
+-- a valid metric name ('^[A-Za-z][A-Za-z0-9_.@-]{0,62}$').
+--
+-- Cut-off variants (recall@10, ndcg@5, pass@1) are valid metric names but
+-- cannot be terms: vocabulary_term_format does not allow '@'.  They are not
+-- mapped to their base metric either, since recall@5 and recall@10 are
+-- different numbers.  Operational figures (throughput, memory) belong in
+-- health_signal, not here; latency_ms stays for the versions that record it
+-- with their evaluation.
+
+INSERT INTO mreg.vocabulary (category, term, description, seeded, created_by, created_at)
+SELECT v.category, v.term, v.description, true, 'mreg', '2026-11-30 00:00+00'
+  FROM (VALUES
+    -- classification
+    ('metric', 'accuracy', 'Share of correct predictions'),
+    ('metric', 'balanced_accuracy', 'Mean recall over classes'),
+    ('metric', 'top_k_accuracy', 'Share of items whose true label is among the k best-scored'),
+    ('metric', 'precision', 'Share of positive predictions that are right'),
+    ('metric', 'recall', 'Share of positives found'),
+    ('metric', 'specificity', 'Share of negatives predicted negative (true negative rate)'),
+    ('metric', 'fpr', 'False positive rate'),
+    ('metric', 'fnr', 'False negative rate'),
+    ('metric', 'f1', 'Harmonic mean of precision and recall'),
+    ('metric', 'f1_macro', 'F1 averaged over classes, unweighted'),
+    ('metric', 'f1_micro', 'F1 from counts pooled over classes'),
+    ('metric', 'f1_weighted', 'F1 averaged over classes, weighted by support'),
+    ('metric', 'mcc', 'Matthews correlation coefficient'),
+    ('metric', 'cohen_kappa', 'Cohen''s kappa: agreement corrected for chance'),
+    ('metric', 'auc', 'Area under the ROC curve'),
+    ('metric', 'pr_auc', 'Area under the precision-recall curve'),
+    ('metric', 'average_precision', 'Average precision: precision averaged over recall levels'),
+    ('metric', 'gini', 'Gini coefficient of a score (2 * AUC - 1)'),
+    ('metric', 'ks', 'Kolmogorov-Smirnov statistic: largest gap between class score distributions'),
+    ('metric', 'log_loss', 'Logarithmic loss'),
+    ('metric', 'brier_score', 'Mean squared error of predicted probabilities'),
+    ('metric', 'ece', 'Expected calibration error'),
+    -- regression and forecasting
+    ('metric', 'mse', 'Mean squared error'),
+    ('metric', 'rmse', 'Root mean squared error'),
+    ('metric', 'rmsle', 'Root mean squared logarithmic error'),
+    ('metric', 'mae', 'Mean absolute error'),
+    ('metric', 'mape', 'Mean absolute percentage error'),
+    ('metric', 'smape', 'Symmetric mean absolute percentage error'),
+    ('metric', 'wape', 'Weighted absolute percentage error (sum of absolute errors / sum of actuals)'),
+    ('metric', 'mase', 'Mean absolute scaled error'),
+    ('metric', 'r2', 'Coefficient of determination'),
+    ('metric', 'pinball_loss', 'Pinball (quantile) loss'),
+    ('metric', 'crps', 'Continuous ranked probability score'),
+    ('metric', 'concordance_index', 'Concordance index (C-index) of survival predictions'),
+    -- ranking, retrieval, recommendation
+    ('metric', 'ndcg', 'Normalised discounted cumulative gain'),
+    ('metric', 'map', 'Mean average precision over queries or classes'),
+    ('metric', 'mrr', 'Mean reciprocal rank'),
+    ('metric', 'hit_rate', 'Share of queries with a relevant item in the top results'),
+    -- vision
+    ('metric', 'iou', 'Intersection over union'),
+    ('metric', 'miou', 'Intersection over union averaged over classes'),
+    ('metric', 'dice', 'Dice coefficient (segmentation overlap)'),
+    ('metric', 'map50', 'Detection mean average precision at IoU 0.5'),
+    ('metric', 'map50-95', 'Detection mean average precision averaged over IoU 0.5 to 0.95 (COCO)'),
+    ('metric', 'fid', 'Frechet Inception Distance between generated and real images'),
+    ('metric', 'clip_score', 'CLIP similarity between generated images and their prompts'),
+    ('metric', 'psnr', 'Peak signal-to-noise ratio'),
+    ('metric', 'ssim', 'Structural similarity index'),
+    -- language and speech
+    ('metric', 'perplexity', 'Exponentiated mean negative log-likelihood per token'),
+    ('metric', 'bleu', 'BLEU translation score'),
+    ('metric', 'chrf', 'chrF character n-gram F-score'),
+    ('metric', 'meteor', 'METEOR translation score'),
+    ('metric', 'rouge_1', 'ROUGE-1 unigram overlap score'),
+    ('metric', 'rouge_2', 'ROUGE-2 bigram overlap score'),
+    ('metric', 'rouge_l', 'ROUGE-L summarisation score'),
+    ('metric', 'bertscore', 'BERTScore contextual-embedding similarity'),
+    ('metric', 'exact_match', 'Share of answers identical to a reference'),
+    ('metric', 'wer', 'Word error rate'),
+    ('metric', 'cer', 'Character error rate'),
+    ('metric', 'mos', 'Mean opinion score from listener ratings'),
+    -- clustering
+    ('metric', 'silhouette', 'Silhouette score'),
+    ('metric', 'adjusted_rand_index', 'Adjusted Rand index against reference clusters'),
+    ('metric', 'nmi', 'Normalised mutual information against reference clusters'),
+    -- fairness and stability
+    ('metric', 'demographic_parity_difference', 'Largest gap in positive-prediction rate between groups'),
+    ('metric', 'equalized_odds_difference', 'Largest gap in true or false positive rate between groups'),
+    ('metric', 'disparate_impact', 'Ratio of positive-prediction rates between groups (four-fifths rule)'),
+    ('metric', 'psi', 'Population stability index between two score distributions'),
+    -- operational
+    ('metric', 'latency_ms', 'Inference latency in milliseconds')
+  ) AS v(category, term, description);
+
+INSERT INTO mreg.synonym (category, term, synonym, seeded, created_by, created_at)
+SELECT s.category, s.term, s.synonym, true, 'mreg', '2026-11-30 00:00+00'
+  FROM (VALUES
+    ('metric', 'accuracy', 'acc'),
+    ('metric', 'balanced_accuracy', 'balanced-accuracy'),
+    ('metric', 'top_k_accuracy', 'top-k-accuracy'),
+    ('metric', 'precision', 'ppv'),
+    ('metric', 'precision', 'positive_predictive_value'),
+    ('metric', 'recall', 'sensitivity'),
+    ('metric', 'recall', 'tpr'),
+    ('metric', 'recall', 'true_positive_rate'),
+    ('metric', 'specificity', 'tnr'),
+    ('metric', 'specificity', 'true_negative_rate'),
+    ('metric', 'fpr', 'false_positive_rate'),
+    ('metric', 'fnr', 'false_negative_rate'),
+    ('metric', 'f1', 'f1_score'),
+    ('metric', 'f1', 'f1-score'),
+    ('metric', 'f1', 'f-measure'),
+    ('metric', 'f1_macro', 'macro_f1'),
+    ('metric', 'f1_micro', 'micro_f1'),
+    ('metric', 'f1_weighted', 'weighted_f1'),
+    ('metric', 'mcc', 'matthews_corrcoef'),
+    ('metric', 'cohen_kappa', 'kappa'),
+    ('metric', 'auc', 'roc_auc'),
+    ('metric', 'auc', 'roc-auc'),
+    ('metric', 'auc', 'auroc'),
+    ('metric', 'auc', 'auc_roc'),
+    ('metric', 'pr_auc', 'pr-auc'),
+    ('metric', 'pr_auc', 'auprc'),
+    ('metric', 'pr_auc', 'aucpr'),
+    ('metric', 'ks', 'ks_statistic'),
+    ('metric', 'log_loss', 'log-loss'),
+    ('metric', 'log_loss', 'logloss'),
+    ('metric', 'log_loss', 'cross_entropy'),
+    ('metric', 'brier_score', 'brier'),
+    ('metric', 'ece', 'expected_calibration_error'),
+    ('metric', 'mse', 'mean_squared_error'),
+    ('metric', 'rmse', 'root_mean_squared_error'),
+    ('metric', 'mae', 'mean_absolute_error'),
+    ('metric', 'mape', 'mean_absolute_percentage_error'),
+    ('metric', 'wape', 'wmape'),
+    ('metric', 'r2', 'r_squared'),
+    ('metric', 'r2', 'r2_score'),
+    ('metric', 'pinball_loss', 'quantile_loss'),
+    ('metric', 'concordance_index', 'c_index'),
+    ('metric', 'concordance_index', 'c-index'),
+    ('metric', 'map', 'mean_average_precision'),
+    ('metric', 'hit_rate', 'hit_ratio'),
+    ('metric', 'iou', 'jaccard'),
+    ('metric', 'iou', 'jaccard_index'),
+    ('metric', 'miou', 'mean_iou'),
+    ('metric', 'dice', 'dice_coefficient'),
+    ('metric', 'map50', 'map_50'),
+    ('metric', 'map50-95', 'map_50_95'),
+    ('metric', 'fid', 'frechet_inception_distance'),
+    ('metric', 'perplexity', 'ppl'),
+    ('metric', 'bleu', 'sacrebleu'),
+    ('metric', 'rouge_1', 'rouge-1'),
+    ('metric', 'rouge_1', 'rouge1'),
+    ('metric', 'rouge_2', 'rouge-2'),
+    ('metric', 'rouge_2', 'rouge2'),
+    ('metric', 'rouge_l', 'rouge-l'),
+    ('metric', 'rouge_l', 'rougel'),
+    ('metric', 'exact_match', 'em'),
+    ('metric', 'wer', 'word_error_rate'),
+    ('metric', 'cer', 'character_error_rate'),
+    ('metric', 'silhouette', 'silhouette_score'),
+    ('metric', 'adjusted_rand_index', 'ari'),
+    ('metric', 'nmi', 'normalized_mutual_info'),
+    ('metric', 'disparate_impact', 'disparate_impact_ratio'),
+    ('metric', 'psi', 'population_stability_index')
+  ) AS s(category, term, synonym);
