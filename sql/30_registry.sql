@@ -21,6 +21,7 @@ SELECT mreg.provenance(:v1);
 SELECT * FROM mreg.lineage_edges(mreg.provenance(:v1)) ORDER BY 1, 2;
 
 -- errors name what is wrong and say what to do
+SELECT mreg.set_vocabulary_mode('reg', 'domain', 'strict');
 SELECT mreg.register_model('reg', 'ctr', domain => 'fruad');
 SELECT mreg.register_model_version('reg', 'ctr', '1.0.0+retrain');
 SELECT mreg.log_run('reg', 'exp', '{}', '{}', ARRAY['dataset:clicks@2027-01']);
@@ -36,9 +37,9 @@ SELECT mreg.register_model_version('reg', 'ctr', '1.1.0', artifacts => '[{"name"
 
 -- impact() is an index lookup on the provenance column
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT id FROM mreg.model_version WHERE provenance @> 'reg/dataset:clicks@2026-01'::text;
+EXPLAIN (COSTS OFF) SELECT id FROM mreg.model_version WHERE provenance @> 'dataset:clicks@2026-01'::text;
 RESET enable_seqscan;
-SELECT v.version FROM mreg.impact('dataset:clicks@2026-01') i JOIN mreg.model_version v ON v.id = i;
+SELECT * FROM mreg.impact('dataset:clicks@2026-01');
 
 -- reproducibility record (timestamps left out: they change per run)
 SELECT jsonb_pretty(mreg.reproducibility(:v1) #- '{model_version,registered_at}' #- '{model_version,registered_by}'

@@ -12,6 +12,11 @@ CREATE FUNCTION mreg_internal.forbid_change() RETURNS trigger
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 BEGIN
+    -- the one sanctioned removal: the edges of a draft being deleted (mreg_internal.drop_draft_edges)
+    IF TG_TABLE_NAME = 'lineage_edge' AND TG_OP = 'DELETE'
+       AND current_setting('mreg_internal.dropping_draft', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     RAISE EXCEPTION 'rows of %.% are append-only', TG_TABLE_SCHEMA, TG_TABLE_NAME
         USING ERRCODE = 'object_not_in_prerequisite_state',
               DETAIL = format('%s is not allowed on %I.%I: its history must never change.',
@@ -74,7 +79,7 @@ BEGIN
     IF TG_TABLE_NAME = 'project' THEN
         -- (nested: NEW.name only exists on project rows)
         IF NEW.name IS DISTINCT FROM OLD.name THEN
-            RAISE EXCEPTION 'project % cannot be renamed', quote_literal(OLD.name)
+            RAISE EXCEPTION 'project % cannot be renamed', mreg_internal.quote_short(OLD.name)
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = 'Node texts, lineage snapshots and grants name the project.';
         END IF;
@@ -83,6 +88,66 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.guard_keys() IS 'Trigger: ids and project membership of registry rows never change';
+
+-- Names are identities once something refers to them: versions, runs and
+-- lineage edges name datasets, models, features, pipelines and experiments
+-- by node text, so a rename would silently cut those references and a new
+-- entity under the old name would inherit them.
+CREATE FUNCTION mreg_internal.guard_name() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+DECLARE
+    pname text;
+    node text;
+    used text;
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.name IS NOT DISTINCT FROM OLD.name THEN
+        RETURN NEW;
+    END IF;
+    SELECT p.name INTO pname FROM mreg.project p WHERE p.id = OLD.project_id;
+    node := mreg_internal.node_text(pname, TG_TABLE_NAME, OLD.name);
+    used := CASE TG_TABLE_NAME
+        WHEN 'dataset' THEN (SELECT 'its versions' FROM mreg.dataset_version v WHERE v.dataset_id = OLD.id LIMIT 1)
+        WHEN 'model' THEN (SELECT 'its versions' FROM mreg.model_version v WHERE v.model_id = OLD.id LIMIT 1)
+        WHEN 'experiment' THEN (SELECT 'its runs' FROM mreg.run r WHERE r.experiment_id = OLD.id LIMIT 1)
+        WHEN 'pipeline' THEN (SELECT 'its runs' FROM mreg.run r WHERE r.pipeline_id = OLD.id LIMIT 1)
+        WHEN 'feature' THEN (SELECT 'runs that used it' FROM mreg.run_feature f WHERE f.feature_id = OLD.id LIMIT 1)
+    END;
+    IF used IS NULL AND (EXISTS (SELECT 1 FROM mreg.lineage_edge e WHERE e.src = node)
+                         OR EXISTS (SELECT 1 FROM mreg.lineage_edge e WHERE e.dst = node)) THEN
+        used := 'lineage edges';
+    END IF;
+    IF used IS NOT NULL THEN
+        RAISE EXCEPTION '% % cannot be %', TG_TABLE_NAME, mreg_internal.quote_short(OLD.name),
+                        CASE TG_OP WHEN 'UPDATE' THEN 'renamed' ELSE 'deleted' END
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('%s refer to it as %s.', upper(left(used, 1)) || substr(used, 2), node),
+                  HINT = CASE TG_OP WHEN 'UPDATE' THEN format('Its name is its identity once referenced; create a new %s instead.', TG_TABLE_NAME)
+                                    ELSE 'Referenced entities stay: the history that names them must keep resolving.' END;
+    END IF;
+    RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.guard_name() IS 'Trigger: a dataset, model, experiment, pipeline or feature that something refers to keeps its name and is not deleted (55000)';
+
+-- A draft that goes takes its live edges with it: a version registered later
+-- under the same number starts from a clean lineage.
+CREATE FUNCTION mreg_internal.drop_draft_edges() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+DECLARE
+    node text := mreg_internal.version_node((SELECT p.name FROM mreg.project p WHERE p.id = OLD.project_id),
+                                            (SELECT m.name FROM mreg.model m WHERE m.id = OLD.model_id), OLD.version);
+BEGIN
+    PERFORM set_config('mreg_internal.dropping_draft', 'on', true);
+    DELETE FROM mreg.lineage_edge e WHERE e.dst = node OR e.src = node;
+    PERFORM set_config('mreg_internal.dropping_draft', 'off', true);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.drop_draft_edges() IS 'Trigger: deleting a draft version removes its live lineage edges';
 
 -- A data snapshot is immutable: only its descriptive facts may be corrected.
 CREATE FUNCTION mreg_internal.guard_dataset_version() RETURNS trigger
@@ -137,6 +202,12 @@ BEGIN
         END IF;
         RETURN OLD;
     END IF;
+    IF (NEW.model_id, NEW.version::text) IS DISTINCT FROM (OLD.model_id, OLD.version::text) THEN
+        RAISE EXCEPTION 'model version % (%) cannot be renumbered', OLD.id, OLD.version
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its model and version are its identity: lineage, tags and notes name it by them.',
+                  HINT = 'Delete the draft and register the new number, or register a new version.';
+    END IF;
     IF OLD.status <> 'draft'
        AND (NEW.model_id, NEW.version::text, NEW.run_id, NEW.provenance::text, NEW.signature, NEW.metadata,
             NEW.created_at, NEW.created_by)
@@ -178,14 +249,14 @@ BEGIN
         IF NEW.content IS NOT NULL THEN
             actual := encode(sha256(NEW.content), 'hex');
             IF NEW.sha256 IS NOT NULL AND lower(NEW.sha256) <> actual THEN
-                RAISE EXCEPTION 'sha256 of artifact % does not match its content', quote_literal(NEW.name)
+                RAISE EXCEPTION 'sha256 of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
                     USING ERRCODE = 'check_violation',
                           DETAIL = format('Declared %s, content hashes to %s (%s bytes).', NEW.sha256, actual, octet_length(NEW.content));
             END IF;
             NEW.sha256 := actual;
             NEW.size_bytes := coalesce(NEW.size_bytes, octet_length(NEW.content));
             IF NEW.size_bytes <> octet_length(NEW.content) THEN
-                RAISE EXCEPTION 'size of artifact % does not match its content', quote_literal(NEW.name)
+                RAISE EXCEPTION 'size of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
                     USING ERRCODE = 'check_violation',
                           DETAIL = format('Declared %s bytes, content has %s.', NEW.size_bytes, octet_length(NEW.content));
             END IF;
@@ -194,7 +265,7 @@ BEGIN
     END IF;
     SELECT status INTO st FROM mreg.model_version WHERE id = OLD.model_version_id;
     IF st IS DISTINCT FROM 'draft' THEN
-        RAISE EXCEPTION 'artifact % of model version % is immutable', quote_literal(OLD.name), OLD.model_version_id
+        RAISE EXCEPTION 'artifact % of model version % is immutable', mreg_internal.quote_short(OLD.name), OLD.model_version_id
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = format('The version is %s; the artifacts of a registered version never change.', coalesce(st, 'gone')),
                   HINT = 'Register a new version with the new artifacts.';
@@ -221,7 +292,7 @@ BEGIN
     END LOOP;
     FOREACH t IN ARRAY ARRAY['project', 'experiment', 'pipeline', 'pipeline_step', 'run', 'dataset',
                              'dataset_version', 'feature', 'model', 'model_version', 'artifact', 'alias',
-                             'tag', 'vocabulary', 'synonym', 'metadata_schema'] LOOP
+                             'tag', 'vocabulary', 'vocabulary_mode', 'synonym', 'metadata_schema'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.%I
                         FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys()', t);
         EXECUTE pg_catalog.format('CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.%I
@@ -236,5 +307,17 @@ CREATE TRIGGER guard_dataset_version BEFORE UPDATE ON mreg.dataset_version
     FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_dataset_version();
 CREATE TRIGGER guard_model_version BEFORE UPDATE OR DELETE ON mreg.model_version
     FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_model_version();
+CREATE TRIGGER drop_draft_edges AFTER DELETE ON mreg.model_version
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.drop_draft_edges();
+CREATE TRIGGER guard_name BEFORE UPDATE OF name OR DELETE ON mreg.dataset
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_name();
+CREATE TRIGGER guard_name BEFORE UPDATE OF name OR DELETE ON mreg.model
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_name();
+CREATE TRIGGER guard_name BEFORE UPDATE OF name OR DELETE ON mreg.experiment
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_name();
+CREATE TRIGGER guard_name BEFORE UPDATE OF name OR DELETE ON mreg.pipeline
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_name();
+CREATE TRIGGER guard_name BEFORE UPDATE OF name OR DELETE ON mreg.feature
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_name();
 CREATE TRIGGER guard_artifact BEFORE INSERT OR UPDATE OR DELETE ON mreg.artifact
     FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_artifact();

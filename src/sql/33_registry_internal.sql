@@ -26,45 +26,67 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.require(anyelement, text) IS 'raises 22004 naming the argument when it is NULL or empty';
 
--- A controlled term: accepted as written, through a synonym, or refused with
--- the closest terms as a hint.  NULL passes (the attribute is unset).
-CREATE FUNCTION mreg_internal.term(category text, val text, pid bigint) RETURNS text
-    LANGUAGE plpgsql STABLE
+-- A controlled term.  Known terms and synonyms map to the canonical term.
+-- An unknown term in an open vocabulary (the default for every project and
+-- category) is normalised (trimmed, lower case, inner spaces as "-"),
+-- recorded as the project's own term with who added it, and announced with
+-- a NOTICE; in a strict one it is 22023 naming the closest terms.  NULL
+-- passes (the attribute is unset).
+CREATE FUNCTION mreg_internal.term(cat text, val text, pid bigint) RETURNS text
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    t text := lower(btrim(val));
+    t text := regexp_replace(lower(btrim(val)), '\s+', '-', 'g');
     found text;
     close text;
+    is_strict boolean;
 BEGIN
     IF val IS NULL THEN
         RETURN NULL;
     END IF;
     SELECT v.term INTO found FROM mreg.vocabulary v
-     WHERE v.category = term.category AND v.term = t AND (v.project_id IS NULL OR v.project_id = pid);
+     WHERE v.category = cat AND v.term = t AND (v.project_id IS NULL OR v.project_id = pid)
+     LIMIT 1;
     IF found IS NOT NULL THEN
         RETURN found;
     END IF;
     SELECT s.term INTO found FROM mreg.synonym s
-     WHERE (s.category = term.category OR s.category IS NULL) AND lower(s.synonym) = t
-       AND EXISTS (SELECT 1 FROM mreg.vocabulary v WHERE v.category = term.category AND v.term = s.term
+     WHERE (s.category = cat OR s.category IS NULL) AND lower(s.synonym) IN (lower(btrim(val)), t)
+       AND EXISTS (SELECT 1 FROM mreg.vocabulary v WHERE v.category = cat AND v.term = s.term
                       AND (v.project_id IS NULL OR v.project_id = pid))
      ORDER BY s.category NULLS LAST LIMIT 1;
     IF found IS NOT NULL THEN
         RETURN found;
     END IF;
-    SELECT string_agg(quote_literal(c.term), ', ') INTO close FROM (
-        SELECT v.term FROM mreg.vocabulary v
-         WHERE v.category = term.category AND (v.project_id IS NULL OR v.project_id = pid)
-         ORDER BY mreg_internal.similarity(v.term, t) DESC, v.term LIMIT 3) c;
-    RAISE EXCEPTION 'unknown % %', category, quote_literal(val)
-        USING ERRCODE = 'invalid_parameter_value',
-              DETAIL = format('%s must be a term of mreg.vocabulary (category %s) or one of its synonyms.', category, category),
-              HINT = format('Closest terms: %s. A project can add its own with mreg.add_term().', coalesce(close, 'none'));
+    IF t !~ '^[a-z0-9][a-z0-9_.+@-]{0,99}$' THEN
+        RAISE EXCEPTION 'invalid % term %', cat, mreg_internal.quote_short(val)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A term has up to 100 lower-case letters, digits or "_.+@-" and starts with a letter or digit (spaces become "-").';
+    END IF;
+    SELECT m.mode = 'strict' INTO is_strict FROM mreg.vocabulary_mode m WHERE m.project_id = pid AND m.category = cat;
+    IF coalesce(is_strict, false) OR pid IS NULL THEN
+        SELECT string_agg(quote_literal(c.term), ', ') INTO close FROM (
+            SELECT v.term FROM mreg.vocabulary v
+             WHERE v.category = cat AND (v.project_id IS NULL OR v.project_id = pid)
+             ORDER BY mreg_internal.similarity(v.term, t) DESC, v.term LIMIT 3) c;
+        RAISE EXCEPTION 'unknown % %', cat, mreg_internal.quote_short(val)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The %s vocabulary of this project is strict: a value must be one of its terms or synonyms.', cat),
+                  HINT = format('Closest terms: %s. mreg.add_term() adds a term.', coalesce(close, 'none'));
+    END IF;
+    INSERT INTO mreg.vocabulary (project_id, category, term, description)
+    VALUES (pid, cat, t, 'added on first use')
+    ON CONFLICT (COALESCE(project_id, 0), category, term) DO NOTHING;
+    RAISE NOTICE 'new % term % added to the vocabulary of project %', cat, quote_literal(t),
+                 (SELECT p.name FROM mreg.project p WHERE p.id = pid)
+        USING DETAIL = 'The vocabulary is open: unknown terms are recorded. mreg.set_vocabulary_mode() makes it strict.';
+    RETURN t;
 END
 $$;
-COMMENT ON FUNCTION mreg_internal.term(text, text, bigint) IS 'canonical vocabulary term for a value (via synonyms), or 22023 with the closest terms';
+COMMENT ON FUNCTION mreg_internal.term(text, text, bigint) IS
+    'Canonical vocabulary term for a value (via synonyms); an unknown one is recorded with a NOTICE (open vocabulary) or refused with the closest terms (strict, 22023)';
 
 -- Trigram similarity through pg_trgm wherever it is installed (found via
 -- pg_extension, not search_path); only used to phrase hints.

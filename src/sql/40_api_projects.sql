@@ -14,12 +14,12 @@ DECLARE
 BEGIN
     PERFORM mreg_internal.require(name, 'project name');
     IF name !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' THEN
-        RAISE EXCEPTION 'invalid project name %', quote_literal(name)
+        RAISE EXCEPTION 'invalid project name %', mreg_internal.quote_short(name)
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'A project name starts with a letter or digit and has up to 63 letters, digits, "_", "." or "-".';
     END IF;
     IF visibility IS NULL OR visibility NOT IN ('public', 'internal', 'private') THEN
-        RAISE EXCEPTION 'invalid visibility %', coalesce(quote_literal(visibility), 'NULL')
+        RAISE EXCEPTION 'invalid visibility %', mreg_internal.quote_short(visibility)
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Use public, internal or private.';
     END IF;
     INSERT INTO mreg.project (name, description, visibility)
@@ -27,7 +27,7 @@ BEGIN
     ON CONFLICT ON CONSTRAINT project_name_key DO NOTHING
     RETURNING id INTO pid;
     IF pid IS NULL THEN
-        RAISE EXCEPTION 'project % already exists', quote_literal(name)
+        RAISE EXCEPTION 'project % already exists', mreg_internal.quote_short(name)
             USING ERRCODE = 'unique_violation';
     END IF;
     RETURN pid;
@@ -50,15 +50,19 @@ DECLARE
     mid bigint;
     cons text[];
     c text;
+    t_domain text;
+    t_task text;
+    t_framework text;
+    t_license text;
 BEGIN
     PERFORM mreg_internal.require(name, 'model name');
     IF name !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$' THEN
-        RAISE EXCEPTION 'invalid model name %', quote_literal(name)
+        RAISE EXCEPTION 'invalid model name %', mreg_internal.quote_short(name)
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'A model name starts with a letter or digit and has up to 128 letters, digits, "_", "." or "-".';
     END IF;
     IF owner IS NOT NULL AND to_regrole(quote_ident(owner)) IS NULL THEN
-        RAISE EXCEPTION 'owner % is not a role', quote_literal(owner) USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'owner % is not a role', mreg_internal.quote_short(owner) USING ERRCODE = 'undefined_object';
     END IF;
     IF constraints IS NOT NULL THEN
         cons := '{}';
@@ -73,14 +77,24 @@ BEGIN
         END LOOP;
     END IF;
 
+    IF team IS NOT NULL AND length(team) > 200 THEN
+        RAISE EXCEPTION 'team name is longer than 200 characters' USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = format('It starts with %s.', mreg_internal.quote_short(team));
+    END IF;
+    -- each term once (an open vocabulary records a new one with a NOTICE)
+    t_domain := mreg_internal.term('domain', domain, pid);
+    t_task := mreg_internal.term('task', task, pid);
+    t_framework := mreg_internal.term('framework', framework, pid);
+    t_license := mreg_internal.term('license', license, pid);
+
     <<upsert>>
     FOR attempt IN 1..2 LOOP
     UPDATE mreg.model m
        SET description   = coalesce(register_model.description, m.description),
-           domain        = coalesce(mreg_internal.term('domain', register_model.domain, pid), m.domain),
-           task          = coalesce(mreg_internal.term('task', register_model.task, pid), m.task),
-           framework     = coalesce(mreg_internal.term('framework', register_model.framework, pid), m.framework),
-           license       = coalesce(mreg_internal.term('license', register_model.license, pid), m.license),
+           domain        = coalesce(t_domain, m.domain),
+           task          = coalesce(t_task, m.task),
+           framework     = coalesce(t_framework, m.framework),
+           license       = coalesce(t_license, m.license),
            owner         = coalesce(register_model.owner, m.owner),
            team          = coalesce(register_model.team, m.team),
            constraints   = coalesce(cons, m.constraints),
@@ -92,8 +106,7 @@ BEGIN
     END IF;
     INSERT INTO mreg.model (project_id, name, description, domain, task, framework, license, owner, team,
                             constraints, ethical_notes)
-    VALUES (pid, name, description, mreg_internal.term('domain', domain, pid), mreg_internal.term('task', task, pid),
-            mreg_internal.term('framework', framework, pid), mreg_internal.term('license', license, pid),
+    VALUES (pid, name, description, t_domain, t_task, t_framework, t_license,
             coalesce(owner, current_user), team, coalesce(cons, '{}'), ethical_notes)
     ON CONFLICT ON CONSTRAINT model_project_id_name_key DO NOTHING
     RETURNING id INTO mid;
@@ -102,7 +115,7 @@ BEGIN
     END IF;
     -- created concurrently since the UPDATE: update that row instead
     END LOOP upsert;
-    RAISE EXCEPTION 'model % could not be registered', quote_literal(name) USING ERRCODE = 'serialization_failure';
+    RAISE EXCEPTION 'model % could not be registered', mreg_internal.quote_short(name) USING ERRCODE = 'serialization_failure';
 END
 $$;
 COMMENT ON FUNCTION mreg.register_model(text, text, text, text, text, text, text, name, text, text[], text) IS
@@ -122,13 +135,14 @@ BEGIN
     PERFORM mreg_internal.require(category, 'category');
     PERFORM mreg_internal.require(term, 'term');
     IF category NOT IN ('domain', 'task', 'framework', 'license', 'constraint', 'metric', 'usage_rights') THEN
-        RAISE EXCEPTION 'unknown vocabulary category %', quote_literal(category)
+        RAISE EXCEPTION 'unknown vocabulary category %', mreg_internal.quote_short(category)
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Categories: domain, task, framework, license, constraint, metric, usage_rights.';
     END IF;
-    IF lower(btrim(term)) !~ '^[a-z0-9][a-z0-9_.+-]*$' THEN
-        RAISE EXCEPTION 'invalid term %', quote_literal(term)
-            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'Terms are lower case: letters, digits and "_.+-".';
+    IF lower(btrim(term)) !~ '^[a-z0-9][a-z0-9_.+@-]{0,99}$' THEN
+        RAISE EXCEPTION 'invalid term %', mreg_internal.quote_short(term)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A term has up to 100 lower-case letters, digits or "_.+@-" and starts with a letter or digit.';
     END IF;
     INSERT INTO mreg.vocabulary (project_id, category, term, description)
     VALUES (pid, category, lower(btrim(term)), description)
@@ -162,7 +176,7 @@ BEGIN
     RETURNING id INTO sid;
     RETURN sid;
 EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION 'synonym % is already defined', quote_literal(synonym) USING ERRCODE = 'unique_violation';
+    RAISE EXCEPTION 'synonym % is already defined', mreg_internal.quote_short(synonym) USING ERRCODE = 'unique_violation';
 END
 $$;
 COMMENT ON FUNCTION mreg.add_synonym(text, text, text) IS 'Declares that a word stands for a term (nlp -> natural-language-processing); returns its id';
@@ -179,7 +193,7 @@ DECLARE
 BEGIN
     PERFORM mreg_internal.require(entity_kind, 'entity_kind');
     IF entity_kind NOT IN ('model_version', 'run_params', 'run_environment', 'dataset_schema') THEN
-        RAISE EXCEPTION 'unknown entity kind %', quote_literal(entity_kind)
+        RAISE EXCEPTION 'unknown entity kind %', mreg_internal.quote_short(entity_kind)
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Kinds: model_version, run_params, run_environment, dataset_schema.';
     END IF;
@@ -197,3 +211,32 @@ END
 $$;
 COMMENT ON FUNCTION mreg.set_metadata_schema(text, text, jsonb) IS
     'Sets (or with NULL removes) the JSON Schema a project''s metadata of one kind must match; the old schema stays in row_history';
+
+CREATE FUNCTION mreg.set_vocabulary_mode(project text, category text, mode text)
+    RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    pid bigint := mreg_internal.project_id(project);
+    mid bigint;
+BEGIN
+    PERFORM mreg_internal.require(category, 'category');
+    IF category NOT IN ('domain', 'task', 'framework', 'license', 'constraint', 'metric', 'usage_rights') THEN
+        RAISE EXCEPTION 'unknown vocabulary category %', mreg_internal.quote_short(category)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Categories: domain, task, framework, license, constraint, metric, usage_rights.';
+    END IF;
+    IF mode IS NULL OR mode NOT IN ('open', 'strict') THEN
+        RAISE EXCEPTION 'invalid vocabulary mode %', mreg_internal.quote_short(mode)
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Use open or strict.';
+    END IF;
+    INSERT INTO mreg.vocabulary_mode AS v (project_id, category, mode) VALUES (pid, category, mode)
+    ON CONFLICT ON CONSTRAINT vocabulary_mode_project_id_category_key DO UPDATE SET mode = EXCLUDED.mode
+    RETURNING id INTO mid;
+    RETURN mid;
+END
+$$;
+COMMENT ON FUNCTION mreg.set_vocabulary_mode(text, text, text) IS
+    'Makes one vocabulary category of a project open (unknown terms are recorded, the default) or strict (unknown terms are refused with the closest terms); the old mode stays in row_history';

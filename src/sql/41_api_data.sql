@@ -23,18 +23,18 @@ BEGIN
     PERFORM mreg_internal.require(dataset, 'dataset name');
     PERFORM mreg_internal.require(version, 'dataset version');
     PERFORM mreg_internal.require(uri, 'uri');
-    IF dataset !~ '^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,127}$' THEN
-        RAISE EXCEPTION 'invalid dataset name %', quote_literal(dataset)
+    IF dataset !~ '^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,127}$' OR dataset LIKE '%->%' THEN
+        RAISE EXCEPTION 'invalid dataset name %', mreg_internal.quote_short(dataset)
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'A dataset name starts with a letter or digit and has up to 128 letters, digits or "_.:/+-".';
+                  DETAIL = 'A dataset name starts with a letter or digit and has up to 128 letters, digits or "_.:/+-" (no "->").';
     END IF;
     IF version !~ '^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,127}$' THEN
-        RAISE EXCEPTION 'invalid dataset version %', quote_literal(version)
+        RAISE EXCEPTION 'invalid dataset version %', mreg_internal.quote_short(version)
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'A dataset version starts with a letter or digit and has up to 128 letters, digits or "_.:+-" (a date, a semver, a hash).';
     END IF;
     IF sha IS NOT NULL AND sha !~ '^[0-9a-f]{64}$' THEN
-        RAISE EXCEPTION 'invalid sha256 %', quote_literal(sha256)
+        RAISE EXCEPTION 'invalid sha256 %', mreg_internal.quote_short(sha256)
             USING ERRCODE = 'invalid_parameter_value', DETAIL = 'Expected 64 hexadecimal digits.';
     END IF;
     IF row_count < 0 THEN
@@ -42,6 +42,11 @@ BEGIN
     END IF;
     IF contains_personal_data IS NULL THEN
         RAISE EXCEPTION 'contains_personal_data must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF schema IS NOT NULL AND jsonb_typeof(schema) <> 'object' THEN
+        RAISE EXCEPTION 'dataset schema must be a JSON object, not %', jsonb_typeof(schema)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Describe the columns, e.g. {"amount": "float64", "label": "int8"}.';
     END IF;
     PERFORM mreg_internal.check_metadata(pid, 'dataset_schema', schema);
 
@@ -88,10 +93,10 @@ DECLARE
 BEGIN
     PERFORM mreg_internal.require(name, 'feature name');
     PERFORM mreg_internal.require(dtype, 'dtype');
-    IF name !~ '^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,127}$' THEN
-        RAISE EXCEPTION 'invalid feature name %', quote_literal(name)
+    IF name !~ '^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,127}$' OR name LIKE '%->%' THEN
+        RAISE EXCEPTION 'invalid feature name %', mreg_internal.quote_short(name)
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'A feature name starts with a letter or digit and has up to 128 letters, digits or "_.:/+-".';
+                  DETAIL = 'A feature name starts with a letter or digit and has up to 128 letters, digits or "_.:/+-" (no "->").';
     END IF;
     INSERT INTO mreg.feature AS f (project_id, name, dtype, transformation, source, feature_store_uri, description)
     VALUES (pid, name, dtype, transformation, source, feature_store_uri, description)
@@ -122,8 +127,8 @@ DECLARE
     pos int := 0;
 BEGIN
     PERFORM mreg_internal.require(name, 'pipeline name');
-    IF name !~ '^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,127}$' THEN
-        RAISE EXCEPTION 'invalid pipeline name %', quote_literal(name) USING ERRCODE = 'invalid_parameter_value';
+    IF name !~ '^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,127}$' OR name LIKE '%->%' THEN
+        RAISE EXCEPTION 'invalid pipeline name %', mreg_internal.quote_short(name) USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF steps IS NOT NULL AND jsonb_typeof(steps) <> 'array' THEN
         RAISE EXCEPTION 'steps must be a JSON array of {"name": ..., "transformation": ..., "params": {...}}'
@@ -141,7 +146,7 @@ BEGIN
         FOR st IN SELECT value FROM jsonb_array_elements(steps) LOOP
             pos := pos + 1;
             IF jsonb_typeof(st) <> 'object' OR coalesce(btrim(st->>'name'), '') = '' THEN
-                RAISE EXCEPTION 'step % of pipeline % needs a "name"', pos, quote_literal(name)
+                RAISE EXCEPTION 'step % of pipeline % needs a "name"', pos, mreg_internal.quote_short(name)
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
             INSERT INTO mreg.pipeline_step (project_id, pipeline_id, position, name, transformation, params)
@@ -177,6 +182,18 @@ DECLARE
     fid bigint;
 BEGIN
     PERFORM mreg_internal.require(experiment, 'experiment');
+    IF length(experiment) > 200 THEN
+        RAISE EXCEPTION 'experiment name is longer than 200 characters (%)', length(experiment)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It starts with %s.', mreg_internal.quote_short(experiment));
+    END IF;
+    IF NOT isfinite(started_at) OR NOT isfinite(ended_at) THEN
+        RAISE EXCEPTION 'started_at and ended_at must be finite times' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF length(code_ref) > 500 THEN
+        RAISE EXCEPTION 'code_ref is longer than 500 characters' USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = format('It starts with %s.', mreg_internal.quote_short(code_ref));
+    END IF;
     IF params IS NULL OR jsonb_typeof(params) <> 'object' THEN
         RAISE EXCEPTION 'params must be a JSON object' USING ERRCODE = 'invalid_parameter_value',
             DETAIL = format('Got %s.', coalesce(jsonb_typeof(params), 'NULL'));
@@ -186,7 +203,7 @@ BEGIN
             DETAIL = format('Got %s.', coalesce(jsonb_typeof(environment), 'NULL'));
     END IF;
     IF status IS NULL OR status NOT IN ('running', 'finished', 'failed', 'killed') THEN
-        RAISE EXCEPTION 'invalid run status %', coalesce(quote_literal(status), 'NULL')
+        RAISE EXCEPTION 'invalid run status %', mreg_internal.quote_short(status)
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Use running, finished, failed or killed.';
     END IF;
     IF ended_at < started_at THEN
@@ -205,7 +222,7 @@ BEGIN
     IF pipeline IS NOT NULL THEN
         SELECT x.id INTO plid FROM mreg.pipeline x WHERE x.project_id = pid AND x.name = pipeline;
         IF plid IS NULL THEN
-            RAISE EXCEPTION 'pipeline % is not registered in project %', quote_literal(pipeline), quote_literal(project)
+            RAISE EXCEPTION 'pipeline % is not registered in project %', mreg_internal.quote_short(pipeline), mreg_internal.quote_short(project)
                 USING ERRCODE = 'foreign_key_violation', HINT = 'Define it with mreg.define_pipeline().';
         END IF;
     END IF;
@@ -217,14 +234,15 @@ BEGIN
     run_node := 'run:' || rid;
 
     FOREACH n IN ARRAY coalesce(dataset_versions, '{}') LOOP
-        r := mreg.resolve_node(CASE WHEN n LIKE '%:%' THEN n ELSE 'dataset:' || n END);
+        -- relative to this run's project: an unprefixed name is this project's dataset
+        r := mreg_internal.resolve(CASE WHEN n LIKE '%:%' THEN n ELSE 'dataset:' || n END, pid);
         IF r.kind <> 'dataset_version' THEN
-            RAISE EXCEPTION '% is not a dataset version', quote_literal(n)
+            RAISE EXCEPTION '% is not a dataset version', mreg_internal.quote_short(n)
                 USING ERRCODE = 'invalid_parameter_value', HINT = 'Name a data snapshot as dataset:NAME@VERSION.';
         END IF;
         INSERT INTO mreg.run_dataset (project_id, run_id, dataset_version_id) VALUES (pid, rid, r.entity_id)
         ON CONFLICT ON CONSTRAINT run_dataset_run_id_dataset_version_id_key DO NOTHING;
-        PERFORM mreg_internal.add_edge(r.canonical, run_node, pid);
+        PERFORM mreg_internal.add_edge(r.canonical, run_node, pid, fresh => true);
     END LOOP;
 
     IF features IS NOT NULL THEN
@@ -236,23 +254,23 @@ BEGIN
                   WHERE e.key IS NOT NULL OR a.value IS NOT NULL LOOP
             SELECT x.id INTO fid FROM mreg.feature x WHERE x.project_id = pid AND x.name = f.fname;
             IF fid IS NULL THEN
-                RAISE EXCEPTION 'feature % is not defined in project %', quote_literal(f.fname), quote_literal(project)
+                RAISE EXCEPTION 'feature % is not defined in project %', mreg_internal.quote_short(f.fname), mreg_internal.quote_short(project)
                     USING ERRCODE = 'foreign_key_violation', HINT = 'Define it with mreg.define_feature().';
             END IF;
             IF f.imp IS NOT NULL AND jsonb_typeof(f.imp) NOT IN ('number', 'null') THEN
-                RAISE EXCEPTION 'importance of feature % must be a number', quote_literal(f.fname)
+                RAISE EXCEPTION 'importance of feature % must be a number', mreg_internal.quote_short(f.fname)
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
             INSERT INTO mreg.run_feature (project_id, run_id, feature_id, importance)
             VALUES (pid, rid, fid, (f.imp #>> '{}')::float8);
-            PERFORM mreg_internal.add_edge(project || '/feature:' || f.fname, run_node, pid);
+            PERFORM mreg_internal.add_edge(mreg_internal.node_text(project, 'feature', f.fname), run_node, pid, fresh => true);
         END LOOP;
     END IF;
     IF plid IS NOT NULL THEN
-        PERFORM mreg_internal.add_edge(project || '/pipeline:' || pipeline, run_node, pid);
+        PERFORM mreg_internal.add_edge(mreg_internal.node_text(project, 'pipeline', pipeline), run_node, pid, fresh => true);
     END IF;
     IF nullif(btrim(code_ref), '') IS NOT NULL THEN
-        PERFORM mreg_internal.add_edge(mreg_internal.canonical_node(NULL, 'code', btrim(code_ref)), run_node, pid);
+        PERFORM mreg_internal.add_edge(mreg_internal.node_text(NULL, 'code', btrim(code_ref)), run_node, pid, fresh => true);
     END IF;
     RETURN rid;
 END

@@ -3,6 +3,88 @@
 -- Conventions of every API function: see the header of 33_registry_internal.sql.
 
 -- ---------------------------------------------------------------- model versions
+-- One artifact of the register_model_version argument, checked field by
+-- field: a wrong JSON type or an out-of-range number is a clear 22023 that
+-- names the artifact and the field, never a cast error without context.
+CREATE FUNCTION mreg_internal.insert_artifact(pid bigint, vid bigint, pos int, a jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    bytes bytea;
+    k text;
+    size numeric;
+    what text := format('artifact %s', pos);
+BEGIN
+    IF jsonb_typeof(a) <> 'object' THEN
+        RAISE EXCEPTION '% must be a JSON object, not %', what, jsonb_typeof(a) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR k IN SELECT jsonb_object_keys(a) LOOP
+        IF k NOT IN ('name', 'kind', 'uri', 'content_base64', 'content_hex', 'sha256', 'size_bytes', 'media_type', 'encrypted') THEN
+            RAISE EXCEPTION '%: unknown field %', what, mreg_internal.quote_short(k)
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Fields: name, kind, uri, content_base64 or content_hex, sha256, size_bytes, media_type, encrypted.';
+        END IF;
+        IF k = 'encrypted' AND jsonb_typeof(a->k) NOT IN ('boolean', 'null') THEN
+            RAISE EXCEPTION '%: encrypted must be true or false, not %', what, jsonb_typeof(a->k) USING ERRCODE = 'invalid_parameter_value';
+        ELSIF k = 'size_bytes' AND jsonb_typeof(a->k) NOT IN ('number', 'null') THEN
+            RAISE EXCEPTION '%: size_bytes must be a number, not %', what, jsonb_typeof(a->k) USING ERRCODE = 'invalid_parameter_value';
+        ELSIF k NOT IN ('encrypted', 'size_bytes') AND jsonb_typeof(a->k) NOT IN ('string', 'null') THEN
+            RAISE EXCEPTION '%: % must be a string, not %', what, k, jsonb_typeof(a->k) USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END LOOP;
+    IF a ? 'name' AND length(a->>'name') > 200 THEN
+        RAISE EXCEPTION '%: name is longer than 200 characters', what USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF a->>'content_base64' IS NOT NULL AND a->>'content_hex' IS NOT NULL THEN
+        RAISE EXCEPTION '%: give content_base64 or content_hex, not both', what USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF a->>'content_base64' IS NOT NULL THEN
+        BEGIN
+            bytes := decode(a->>'content_base64', 'base64');
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION '%: content_base64 is not valid base64', what
+                USING ERRCODE = 'invalid_parameter_value', DETAIL = SQLERRM;
+        END;
+    ELSIF a->>'content_hex' IS NOT NULL THEN
+        BEGIN
+            bytes := decode(a->>'content_hex', 'hex');
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION '%: content_hex is not valid hex', what
+                USING ERRCODE = 'invalid_parameter_value', DETAIL = SQLERRM;
+        END;
+    END IF;
+    IF bytes IS NULL AND coalesce(btrim(a->>'uri'), '') = '' THEN
+        RAISE EXCEPTION '% needs a "uri" or inline content ("content_base64")', what
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF coalesce(a->>'kind', 'other') NOT IN ('binary', 'container', 'serialized', 'other') THEN
+        RAISE EXCEPTION '%: kind must be binary, container, serialized or other, not %', what, mreg_internal.quote_short(a->>'kind')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF a->>'sha256' IS NOT NULL AND lower(a->>'sha256') !~ '^[0-9a-f]{64}$' THEN
+        RAISE EXCEPTION '%: sha256 must be 64 hexadecimal digits, not %', what, mreg_internal.quote_short(a->>'sha256')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    size := (a->>'size_bytes')::numeric;
+    IF size IS NOT NULL AND (size < 0 OR size <> trunc(size) OR size > 9223372036854775807) THEN
+        RAISE EXCEPTION '%: size_bytes must be a whole number of bytes from 0 to 9223372036854775807, not %', what, a->>'size_bytes'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO mreg.artifact (project_id, model_version_id, name, kind, uri, content, sha256, size_bytes,
+                               media_type, encrypted)
+    VALUES (pid, vid, coalesce(nullif(btrim(a->>'name'), ''), 'artifact-' || pos), coalesce(a->>'kind', 'other'),
+            nullif(btrim(a->>'uri'), ''), bytes, lower(a->>'sha256'), size::bigint,
+            a->>'media_type', coalesce((a->>'encrypted')::boolean, false));
+EXCEPTION WHEN unique_violation THEN
+    RAISE EXCEPTION '%: another artifact of this version is already named %', what,
+                    mreg_internal.quote_short(coalesce(nullif(btrim(a->>'name'), ''), 'artifact-' || pos))
+        USING ERRCODE = 'unique_violation';
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.insert_artifact(bigint, bigint, int, jsonb) IS 'Checks one artifact description field by field and stores it';
+
 CREATE FUNCTION mreg.register_model_version(project text, model text, version mreg.semver, run_id bigint DEFAULT NULL,
                                             artifacts jsonb DEFAULT '[]', metadata jsonb DEFAULT '{}',
                                             signature jsonb DEFAULT NULL, status text DEFAULT 'registered')
@@ -19,14 +101,13 @@ DECLARE
     node text;
     a jsonb;
     pos int := 0;
-    bytes bytea;
 BEGIN
     PERFORM mreg_internal.require(model, 'model name');
     IF version IS NULL THEN
         RAISE EXCEPTION 'version must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     IF status IS NULL OR status NOT IN ('draft', 'registered', 'staging') THEN
-        RAISE EXCEPTION 'a new version starts as draft, registered or staging, not %', coalesce(quote_literal(status), 'NULL')
+        RAISE EXCEPTION 'a new version starts as draft, registered or staging, not %', mreg_internal.quote_short(status)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF artifacts IS NULL OR jsonb_typeof(artifacts) <> 'array' THEN
@@ -36,8 +117,12 @@ BEGIN
     IF metadata IS NULL OR jsonb_typeof(metadata) <> 'object' THEN
         RAISE EXCEPTION 'metadata must be a JSON object' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF signature IS NOT NULL AND jsonb_typeof(signature) NOT IN ('object', 'array') THEN
+        RAISE EXCEPTION 'signature must be a JSON object or array, not %', jsonb_typeof(signature)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF run_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mreg.run r WHERE r.id = run_id AND r.project_id = pid) THEN
-        RAISE EXCEPTION 'run % is not registered in project %', run_id, quote_literal(project)
+        RAISE EXCEPTION 'run % is not registered in project %', run_id, mreg_internal.quote_short(project)
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     PERFORM mreg_internal.check_metadata(pid, 'model_version', metadata);
@@ -49,75 +134,42 @@ BEGIN
     SELECT v.id, v.version INTO other FROM mreg.model_version v
      WHERE v.model_id = mid AND v.version = register_model_version.version;
     IF FOUND THEN
-        RAISE EXCEPTION 'model version %@% already exists in project %', model, version, quote_literal(project)
+        RAISE EXCEPTION 'model version %@% already exists in project %', model, version, mreg_internal.quote_short(project)
             USING ERRCODE = 'unique_violation',
                   DETAIL = format('Registered as id %s (%s); build metadata does not make a new version.', other.id, other.version),
                   HINT = 'Bump the version (mreg.bump()) to register new weights.';
     END IF;
 
-    node := project || '/model:' || model || '@' || version::text;
+    -- The version node is new: nobody else can name it before we commit, so
+    -- the edge into it needs no lock (a concurrent registration of the same
+    -- number loses at the unique index below and takes its edge with it).
+    node := mreg_internal.version_node(project, model, version);
     IF run_id IS NOT NULL THEN
-        PERFORM mreg_internal.add_edge('run:' || run_id, node, pid);
+        PERFORM mreg_internal.add_edge('run:' || run_id, node, pid, fresh => true);
     END IF;
 
     BEGIN
         INSERT INTO mreg.model_version (project_id, model_id, version, run_id, status, signature, metadata, provenance)
-        VALUES (pid, mid, version, run_id, status, signature, metadata, mreg.live_upstream(node))
+        VALUES (pid, mid, version, run_id, status, signature, metadata,
+                CASE WHEN status = 'draft' THEN ''::mreg.lineage       -- snapshotted when it leaves draft
+                     ELSE mreg_internal.relative_lineage(mreg_internal.upstream_of(node), project) END)
         RETURNING id INTO vid;
     EXCEPTION WHEN unique_violation THEN
         -- a concurrent session registered the same version first
-        RAISE EXCEPTION 'model version %@% already exists in project %', model, version, quote_literal(project)
+        RAISE EXCEPTION 'model version %@% already exists in project %', model, version, mreg_internal.quote_short(project)
             USING ERRCODE = 'unique_violation',
                   DETAIL = 'Another session registered it concurrently.';
     END;
 
     FOR a IN SELECT value FROM jsonb_array_elements(artifacts) LOOP
         pos := pos + 1;
-        IF jsonb_typeof(a) <> 'object' THEN
-            RAISE EXCEPTION 'artifact % must be a JSON object', pos USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        bytes := NULL;
-        IF a ? 'content_base64' THEN
-            BEGIN
-                bytes := decode(a->>'content_base64', 'base64');
-            EXCEPTION WHEN OTHERS THEN
-                RAISE EXCEPTION 'artifact %: content_base64 is not valid base64', pos
-                    USING ERRCODE = 'invalid_parameter_value', DETAIL = SQLERRM;
-            END;
-        ELSIF a ? 'content_hex' THEN
-            BEGIN
-                bytes := decode(a->>'content_hex', 'hex');
-            EXCEPTION WHEN OTHERS THEN
-                RAISE EXCEPTION 'artifact %: content_hex is not valid hex', pos
-                    USING ERRCODE = 'invalid_parameter_value', DETAIL = SQLERRM;
-            END;
-        END IF;
-        IF bytes IS NULL AND coalesce(btrim(a->>'uri'), '') = '' THEN
-            RAISE EXCEPTION 'artifact % needs a "uri" or inline content ("content_base64")', pos
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        IF coalesce(a->>'kind', 'other') NOT IN ('binary', 'container', 'serialized', 'other') THEN
-            RAISE EXCEPTION 'artifact %: kind must be binary, container, serialized or other, not %', pos, quote_literal(a->>'kind')
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        IF a->>'sha256' IS NOT NULL AND lower(a->>'sha256') !~ '^[0-9a-f]{64}$' THEN
-            RAISE EXCEPTION 'artifact %: sha256 must be 64 hexadecimal digits', pos USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        IF a ? 'size_bytes' AND (jsonb_typeof(a->'size_bytes') <> 'number' OR (a->>'size_bytes')::numeric < 0
-                                 OR (a->>'size_bytes')::numeric <> trunc((a->>'size_bytes')::numeric)) THEN
-            RAISE EXCEPTION 'artifact %: size_bytes must be a non-negative integer', pos USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        INSERT INTO mreg.artifact (project_id, model_version_id, name, kind, uri, content, sha256, size_bytes,
-                                   media_type, encrypted)
-        VALUES (pid, vid, coalesce(nullif(btrim(a->>'name'), ''), 'artifact-' || pos), coalesce(a->>'kind', 'other'),
-                nullif(btrim(a->>'uri'), ''), bytes, lower(a->>'sha256'), (a->>'size_bytes')::bigint,
-                a->>'media_type', coalesce((a->>'encrypted')::boolean, false));
+        PERFORM mreg_internal.insert_artifact(pid, vid, pos, a);
     END LOOP;
     RETURN vid;
 END
 $$;
 COMMENT ON FUNCTION mreg.register_model_version(text, text, mreg.semver, bigint, jsonb, jsonb, jsonb, text) IS
-    'Registers a model version (creating the model on first use) with its artifacts; records run:ID -> model:NAME@VERSION and snapshots the full upstream lineage as provenance; returns the version id';
+    'Registers a model version (creating the model on first use) with its artifacts; records run:ID -> model:NAME@VERSION and snapshots the full upstream lineage as provenance (a draft: when it leaves draft); returns the version id';
 
 CREATE FUNCTION mreg.version_id(project text, model text, version mreg.semver) RETURNS bigint
     LANGUAGE sql STABLE
@@ -129,6 +181,29 @@ BEGIN ATOMIC
        AND v.version OPERATOR(mreg.=) version_id.version;
 END;
 COMMENT ON FUNCTION mreg.version_id(text, text, mreg.semver) IS 'Id of a model version, NULL when absent or not visible';
+
+-- A version by number or alias: '2.1.0', '@champion' or 'champion' (an
+-- alias is never a valid semver, so the two cannot be confused).
+CREATE FUNCTION mreg.version_id(project text, model text, ref text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+BEGIN
+    IF ref IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF btrim(ref) ~ '^@?[a-z][a-z0-9_-]{0,62}$' THEN
+        RETURN (SELECT a.model_version_id FROM mreg.alias a
+                  JOIN mreg.model m ON m.id = a.model_id
+                  JOIN mreg.project p ON p.id = m.project_id
+                 WHERE p.name = project AND m.name = model AND a.name = '@' || ltrim(btrim(ref), '@'));
+    END IF;
+    RETURN mreg.version_id(project, model, btrim(ref)::mreg.semver);
+END
+$$;
+COMMENT ON FUNCTION mreg.version_id(text, text, text) IS
+    'Id of a model version named by number (2.1.0) or alias (@champion or champion), NULL when absent or not visible';
 
 -- Version lookup that errors, for the functions that act on a version.
 CREATE FUNCTION mreg_internal.version_row(project text, model text, version mreg.semver) RETURNS mreg.model_version
@@ -146,13 +221,31 @@ BEGIN
     END IF;
     SELECT * INTO v FROM mreg.model_version x WHERE x.id = mreg.version_id(project, model, version);
     IF v.id IS NULL THEN
-        RAISE EXCEPTION 'model version %@% is not registered in project %', model, version, quote_literal(project)
+        RAISE EXCEPTION 'model version %@% is not registered in project %', mreg_internal.quote_short(model), version,
+                        mreg_internal.quote_short(project)
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     RETURN v;
 END
 $$;
-COMMENT ON FUNCTION mreg_internal.version_row(text, text, mreg.semver) IS 'a model version row by names (23503 when absent)';
+COMMENT ON FUNCTION mreg_internal.version_row(text, text, mreg.semver) IS 'A model version row by names (23503 when absent)';
+
+-- Move a version's status; leaving draft snapshots its provenance from the
+-- live lineage of that moment (edges added to the draft included).
+CREATE FUNCTION mreg_internal.move_status(vid bigint, status text, reason text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+BEGIN
+    UPDATE mreg.model_version x
+       SET status = move_status.status, status_reason = reason,
+           provenance = CASE WHEN x.status = 'draft' AND move_status.status <> 'draft'
+                             THEN mreg_internal.snapshot_provenance(x.id) ELSE x.provenance END
+     WHERE x.id = vid;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.move_status(bigint, text, text) IS 'Sets a version''s status; a draft that moves on gets its provenance snapshot';
 
 CREATE FUNCTION mreg.set_status(project text, model text, version mreg.semver, status text, reason text DEFAULT NULL)
     RETURNS bigint
@@ -164,16 +257,19 @@ DECLARE
     v mreg.model_version := mreg_internal.version_row(project, model, version);
 BEGIN
     IF status IS NULL OR status NOT IN ('draft', 'registered', 'staging', 'production', 'archived', 'retired') THEN
-        RAISE EXCEPTION 'invalid status %', coalesce(quote_literal(status), 'NULL')
+        RAISE EXCEPTION 'invalid status %', mreg_internal.quote_short(status)
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Use registered, staging, production, archived or retired.';
     END IF;
-    UPDATE mreg.model_version x SET status = set_status.status, status_reason = reason WHERE x.id = v.id;
+    IF status = 'retired' THEN
+        RETURN mreg.retire(project, model, version, coalesce(reason, 'retired through set_status'));
+    END IF;
+    PERFORM mreg_internal.move_status(v.id, status, reason);
     RETURN v.id;
 END
 $$;
 COMMENT ON FUNCTION mreg.set_status(text, text, mreg.semver, text, text) IS
-    'Moves a model version to another status along the allowed transitions (see mreg.status_transition_allowed); returns its id';
+    'Moves a model version to another status along the allowed transitions (see mreg.status_transition_allowed); a draft that moves on gets its provenance snapshot; returns its id';
 
 CREATE FUNCTION mreg.retire(project text, model text, version mreg.semver, reason text)
     RETURNS bigint
@@ -195,7 +291,7 @@ BEGIN
         INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
         VALUES (al.project_id, al.model_id, al.name, v.id, NULL, 'version retired: ' || reason);
     END LOOP;
-    UPDATE mreg.model_version x SET status = 'retired', status_reason = reason WHERE x.id = v.id;
+    PERFORM mreg_internal.move_status(v.id, 'retired', reason);
     DELETE FROM mreg.alias a WHERE a.model_version_id = v.id;
     RETURN v.id;
 END
@@ -230,28 +326,36 @@ BEGIN
         RAISE EXCEPTION 'metric value must be finite, got %', value USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF metric !~ '^[A-Za-z][A-Za-z0-9_.@-]{0,62}$' THEN
-        RAISE EXCEPTION 'invalid metric name %', quote_literal(metric)
+        RAISE EXCEPTION 'invalid metric name %', mreg_internal.quote_short(metric)
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'A metric name starts with a letter and has up to 63 letters, digits or "_.@-" (accuracy, f1, recall@10).';
+    END IF;
+    IF length(slice) > 200 THEN
+        RAISE EXCEPTION 'slice name is longer than 200 characters' USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = format('It starts with %s.', mreg_internal.quote_short(slice));
+    END IF;
+    IF NOT isfinite(evaluated_at) THEN
+        RAISE EXCEPTION 'evaluated_at must be a finite time, not %', evaluated_at USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT v.project_id INTO pid FROM mreg.model_version v WHERE v.id = model_version_id;
     IF pid IS NULL THEN
         RAISE EXCEPTION 'model version % is not registered', model_version_id USING ERRCODE = 'foreign_key_violation';
     END IF;
     IF dataset_version IS NOT NULL THEN
-        r := mreg.resolve_node(CASE WHEN dataset_version LIKE '%:%' THEN dataset_version ELSE 'dataset:' || dataset_version END);
+        -- relative to the version's project, like every name in a function that has one
+        r := mreg_internal.resolve(CASE WHEN dataset_version LIKE '%:%' THEN dataset_version ELSE 'dataset:' || dataset_version END, pid);
         IF r.kind <> 'dataset_version' THEN
-            RAISE EXCEPTION '% is not a dataset version', quote_literal(dataset_version)
+            RAISE EXCEPTION '% is not a dataset version', mreg_internal.quote_short(dataset_version)
                 USING ERRCODE = 'invalid_parameter_value', HINT = 'Name a data snapshot as dataset:NAME@VERSION.';
         END IF;
         dsv := r.entity_id;
     END IF;
     INSERT INTO mreg.evaluation (project_id, model_version_id, dataset_version_id, slice, metric, value, method, evaluated_at)
-    VALUES (pid, model_version_id, dsv, btrim(slice), metric, value, method, coalesce(evaluated_at, clock_timestamp()))
+    VALUES (pid, model_version_id, dsv, btrim(slice), mreg_internal.term('metric', metric, pid), value, method,
+            coalesce(evaluated_at, clock_timestamp()))
     RETURNING id INTO eid;
     RETURN eid;
 END
 $$;
 COMMENT ON FUNCTION mreg.log_evaluation(bigint, text, double precision, text, text, text, timestamptz) IS
-    'Appends one metric value of a model version (on a data snapshot and slice) to the immutable performance history; returns its id';
-
+    'Appends one metric value of a model version (on a data snapshot and slice) to the immutable performance history; the metric is a vocabulary term (Recall = recall); returns its id';

@@ -9,17 +9,17 @@ CREATE FUNCTION mreg_internal.alias_name(alias text) RETURNS text
 AS $$
 #variable_conflict use_variable
 DECLARE
-    a text := lower(ltrim(btrim(alias), '@'));
+    a text := '@' || lower(ltrim(btrim(alias), '@'));
 BEGIN
-    IF alias IS NULL OR a !~ '^[a-z][a-z0-9_-]{0,62}$' THEN
-        RAISE EXCEPTION 'invalid alias %', coalesce(quote_literal(alias), 'NULL')
+    IF alias IS NULL OR a !~ '^@[a-z][a-z0-9_-]{0,62}$' THEN
+        RAISE EXCEPTION 'invalid alias %', mreg_internal.quote_short(alias)
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'An alias is @ followed by a letter and up to 62 letters, digits, "_" or "-" (@champion).';
     END IF;
     RETURN a;
 END
 $$;
-COMMENT ON FUNCTION mreg_internal.alias_name(text) IS 'normalised alias name without the @ (22023 when malformed)';
+COMMENT ON FUNCTION mreg_internal.alias_name(text) IS 'normalised alias name, spelled with its @ as everywhere (22023 when malformed)';
 
 CREATE FUNCTION mreg_internal.check_alias_guard(al mreg.alias) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -28,7 +28,7 @@ AS $$
 #variable_conflict use_variable
 BEGIN
     IF al.protected_by IS NOT NULL AND NOT pg_has_role(current_user, al.protected_by, 'MEMBER') THEN
-        RAISE EXCEPTION 'alias @% is protected', al.name
+        RAISE EXCEPTION 'alias % is protected', al.name
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = format('Only members of role %s may move it.', al.protected_by);
     END IF;
@@ -48,7 +48,7 @@ DECLARE
     al mreg.alias;
 BEGIN
     IF v.status IN ('retired', 'draft') THEN
-        RAISE EXCEPTION 'alias @% cannot point at a % version', a, v.status
+        RAISE EXCEPTION 'alias % cannot point at a % version', a, v.status
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = format('%s@%s is %s.', model, version, v.status);
     END IF;
@@ -70,7 +70,7 @@ BEGIN
     IF al.model_version_id = v.id THEN
         RETURN al.id;                      -- already there: not a move
     END IF;
-    UPDATE mreg.alias x SET model_version_id = v.id, updated_at = now(), updated_by = current_user WHERE x.id = al.id;
+    UPDATE mreg.alias x SET model_version_id = v.id, updated_at = clock_timestamp(), updated_by = current_user WHERE x.id = al.id;
     INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
     VALUES (v.project_id, v.model_id, a, al.model_version_id, v.id, reason);
     RETURN al.id;
@@ -93,7 +93,7 @@ BEGIN
     SELECT x.* INTO al FROM mreg.alias x JOIN mreg.model m ON m.id = x.model_id
      WHERE m.project_id = pid AND m.name = model AND x.name = a FOR UPDATE OF x;
     IF al.id IS NULL THEN
-        RAISE EXCEPTION 'alias @% of model % does not exist', a, quote_literal(model) USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'alias % of model % does not exist', a, mreg_internal.quote_short(model) USING ERRCODE = 'undefined_object';
     END IF;
     PERFORM mreg_internal.check_alias_guard(al);
     INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
@@ -115,12 +115,12 @@ DECLARE
     al mreg.alias;
 BEGIN
     IF role IS NOT NULL AND to_regrole(quote_ident(role)) IS NULL THEN
-        RAISE EXCEPTION 'role % does not exist', quote_literal(role) USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'role % does not exist', mreg_internal.quote_short(role) USING ERRCODE = 'undefined_object';
     END IF;
     SELECT x.* INTO al FROM mreg.alias x JOIN mreg.model m ON m.id = x.model_id
      WHERE m.project_id = pid AND m.name = model AND x.name = a FOR UPDATE OF x;
     IF al.id IS NULL THEN
-        RAISE EXCEPTION 'alias @% of model % does not exist', a, quote_literal(model) USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'alias % of model % does not exist', a, mreg_internal.quote_short(model) USING ERRCODE = 'undefined_object';
     END IF;
     PERFORM mreg_internal.check_alias_guard(al);
     UPDATE mreg.alias x SET protected_by = role WHERE x.id = al.id;

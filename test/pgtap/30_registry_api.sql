@@ -35,8 +35,18 @@ SELECT is((SELECT count(*) FROM mreg.row_history WHERE table_name = 'model'), 1:
           'exactly one history row for one real change');
 SELECT lives_ok($$SELECT mreg.register_model('fraud', 'gbm')$$, 'register_model with nothing to change');
 SELECT is((SELECT count(*) FROM mreg.row_history WHERE table_name = 'model'), 1::bigint, 'a no-op update writes no history');
-SELECT throws_ok($$SELECT mreg.register_model('fraud', 'm2', domain => 'astrology')$$, '22023',
-                 'unknown domain ''astrology''', 'unknown domain is 22023');
+SELECT lives_ok($$SELECT mreg.register_model('fraud', 'm2', domain => 'Astrology')$$, 'an open vocabulary accepts an unknown domain');
+SELECT is((SELECT domain FROM mreg.model WHERE name = 'm2'), 'astrology', 'the new term is normalised to lower case');
+SELECT is((SELECT count(*) FROM mreg.vocabulary v JOIN mreg.project p ON p.id = v.project_id
+            WHERE p.name = 'fraud' AND v.category = 'domain' AND v.term = 'astrology'), 1::bigint,
+          'the new term is recorded as the project''s own');
+SELECT lives_ok($$SELECT mreg.set_vocabulary_mode('fraud', 'domain', 'strict')$$, 'set_vocabulary_mode strict');
+SELECT throws_ok($$SELECT mreg.register_model('fraud', 'm2', domain => 'alchemy')$$, '22023',
+                 'unknown domain ''alchemy''', 'a strict vocabulary refuses an unknown domain (22023)');
+SELECT lives_ok($$SELECT mreg.register_model('fraud', 'm2', domain => 'astrology')$$, 'a strict vocabulary keeps the project''s recorded terms');
+SELECT lives_ok($$SELECT mreg.set_vocabulary_mode('fraud', 'domain', 'open')$$, 'set_vocabulary_mode open');
+SELECT throws_ok($$SELECT mreg.set_vocabulary_mode('fraud', 'domain', 'lax')$$, '22023', NULL, 'unknown vocabulary mode');
+SELECT throws_ok($$SELECT mreg.register_model('fraud', 'm2', domain => 'no/slash')$$, '22023', NULL, 'a term of the wrong form is refused even when open');
 SELECT throws_ok($$SELECT mreg.register_model('fraud', 'm2', owner => 'no_such_role_xyz')$$, '42704', NULL, 'unknown owner role');
 SELECT throws_ok($$SELECT mreg.register_model('nope', 'm2')$$, '23503', 'project ''nope'' does not exist', 'unknown project is 23503');
 SELECT throws_ok($$SELECT mreg.register_model(NULL, 'm2')$$, '22004', NULL, 'NULL project is 22004');
@@ -58,8 +68,8 @@ SELECT throws_ok($$SELECT mreg.register_dataset_version('fraud', 'txns', '2024-0
 SELECT throws_ok($$SELECT mreg.register_dataset_version('fraud', 'txns', '', 's3://x')$$, '22004', NULL, 'empty version');
 SELECT throws_ok($$SELECT mreg.register_dataset_version('fraud', 'txns', '2024-06', 's3://x', row_count => -1)$$, '22023', NULL, 'negative rows');
 SELECT throws_ok($$SELECT mreg.register_dataset_version('fraud', 'tx ns', '1', 's3://x')$$, '22023', NULL, 'dataset name with a space');
-SELECT throws_ok($$SELECT mreg.register_dataset_version('fraud', 'txns', '2024-06', 's3://x', usage_rights => 'whatever')$$,
-                 '22023', NULL, 'unknown usage rights');
+SELECT throws_ok($$SELECT mreg.register_dataset_version('fraud', 'txns', '2024-06', 's3://x', usage_rights => 'what ever?')$$,
+                 '22023', NULL, 'usage rights that cannot be a term');
 SELECT lives_ok($$SELECT mreg.register_dataset_version('fraud', 'labels', 'v1', 's3://lake/labels/v1')$$, 'second dataset');
 
 SELECT ok(mreg.define_feature('fraud', 'amount_7d', 'float64', 'sum(amount) over 7 days', 'txns') > 0, 'define_feature');
@@ -115,12 +125,12 @@ SELECT is(mreg.version_id('nope', 'gbm', '1.0.0'), NULL, 'version_id in an absen
 SELECT is((SELECT sha256 FROM mreg.artifact WHERE name = 'model.onnx'), encode(sha256('weights'::bytea), 'hex'),
           'sha256 of inline bytes is computed in the database');
 SELECT is((SELECT size_bytes FROM mreg.artifact WHERE name = 'model.onnx'), 7::bigint, 'size of inline bytes');
-SELECT ok(mreg.provenance(mreg.version_id('fraud', 'gbm', '1.0.0')) @> 'fraud/dataset:txns@2024-05'::text,
-          'provenance snapshot contains the training data');
+SELECT ok(mreg.provenance(mreg.version_id('fraud', 'gbm', '1.0.0')) @> 'dataset:txns@2024-05'::text,
+          'provenance snapshot contains the training data, named relative to the version''s project');
 SELECT set_eq($$SELECT mreg.lineage_nodes(mreg.provenance(mreg.version_id('fraud', 'gbm', '1.0.0')))$$,
-              ARRAY['fraud/dataset:txns@2024-05', 'fraud/dataset:labels@v1', 'fraud/feature:amount_7d',
-                    'fraud/feature:merchant_risk', 'fraud/pipeline:prep', 'code:git@abc123',
-                    'run:' || (SELECT run_id FROM ids), 'fraud/model:gbm@1.0.0'],
+              ARRAY['dataset:txns@2024-05', 'dataset:labels@v1', 'feature:amount_7d',
+                    'feature:merchant_risk', 'pipeline:prep', 'code:git@abc123',
+                    'run:' || (SELECT run_id FROM ids), 'model:gbm@1.0.0'],
               'provenance is the full upstream of the version');
 SELECT throws_ok($$SELECT mreg.register_model_version('fraud', 'gbm', '1.0.0')$$, '23505',
                  'model version gbm@1.0.0 already exists in project ''fraud''', 'duplicate version is 23505');
@@ -147,7 +157,7 @@ SELECT throws_ok($$SELECT mreg.register_model_version('fraud', 'gbm', '1.1.0', m
 SELECT throws_ok($$SELECT mreg.register_model_version('fraud', 'gbm', '1.1.0', status => 'production')$$, '22023', NULL,
                  'a new version cannot start in production');
 SELECT ok(mreg.register_model_version('fraud', 'newmodel', '0.1.0') > 0, 'register_model_version creates the model on first use');
-SELECT ok(mreg.provenance(mreg.version_id('fraud', 'newmodel', '0.1.0')) = 'fraud/model:newmodel@0.1.0'::mreg.lineage,
+SELECT ok(mreg.provenance(mreg.version_id('fraud', 'newmodel', '0.1.0')) = 'model:newmodel@0.1.0'::mreg.lineage,
           'a version without a run has itself as provenance');
 
 -- metadata schema
@@ -179,7 +189,7 @@ SELECT throws_ok($$SELECT mreg.log_evaluation(mreg.version_id('fraud', 'gbm', '1
 SELECT ok(mreg.set_alias('fraud', 'gbm', '@champion', '1.0.0', 'first release') > 0, 'set_alias creates');
 SELECT lives_ok($$SELECT mreg.set_alias('fraud', 'gbm', 'champion', '1.2.0', 'better recall')$$, 'set_alias moves');
 SELECT lives_ok($$SELECT mreg.set_alias('fraud', 'gbm', 'champion', '1.2.0')$$, 'set_alias to the same version');
-SELECT results_eq($$SELECT from_version::text, to_version::text, reason FROM mreg.alias_history WHERE alias = 'champion' ORDER BY id$$,
+SELECT results_eq($$SELECT from_version::text, to_version::text, reason FROM mreg.alias_history WHERE alias = '@champion' ORDER BY id$$,
                   $$VALUES (NULL, '1.0.0', 'first release'), ('1.0.0', '1.2.0', 'better recall')$$,
                   'alias_history keeps every move (and not the no-op)');
 SELECT is((SELECT moved_by FROM mreg.alias_history ORDER BY id DESC LIMIT 1), current_user, 'who moved it');

@@ -33,7 +33,7 @@ SELECT throws_ok('UPDATE mreg.run_dataset SET role = $q$test$q$', '55000', NULL,
 
 -- registered model versions
 SELECT throws_ok(format('UPDATE mreg.model_version SET version = $q$1.0.1$q$ WHERE id = %s', :v1), '55000',
-                 format('model version %s (1.0.0) is immutable', :v1), 'the version number of a registered version');
+                 format('model version %s (1.0.0) cannot be renumbered', :v1), 'the version number of a registered version');
 SELECT throws_ok(format('UPDATE mreg.model_version SET version = $q$1.0.0+other$q$ WHERE id = %s', :v1), '55000', NULL,
                  'even its build metadata');
 SELECT throws_ok(format('UPDATE mreg.model_version SET provenance = $q$code:x$q$ WHERE id = %s', :v1), '55000', NULL,
