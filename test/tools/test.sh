@@ -3,7 +3,8 @@
 # cluster, run every suite, stop the cluster, print one summary line.
 # Suites: pg_regress (sql/), pgTAP (test/pgtap/), isolation (test/isolation/),
 # shell scripts (test/sh/), ORM clients (test/client/), fuzz smoke (test/fuzz/).
-# MREG_SUITES="regress pgtap" limits the run to some suites.
+# MREG_SUITES="regress pgtap" limits the run to some suites; MREG_SH=NAME (a
+# glob) runs only test/sh/NAME.sh in the shell suite.
 set -u
 source "$(dirname "$0")/common.sh"
 cd "$MREG_ROOT"
@@ -93,7 +94,8 @@ suite_sh() {
 	ls test/sh/*.sh >/dev/null 2>&1 || return 0
 	log "suite: shell scripts"
 	local f
-	for f in test/sh/*.sh; do
+	for f in test/sh/${MREG_SH:-*}.sh; do
+		[ -f "$f" ] || { fail "sh:${MREG_SH:-*} (no such script)"; continue; }
 		echo "--- $f"
 		if bash "$f"; then echo "ok: $f"; pass; else echo "FAILED: $f"; fail "sh:$(basename "$f")"; fi
 	done
