@@ -48,7 +48,7 @@ mreg--$(EXTVERSION).sql: $(SQL_SOURCES) mreg.control Makefile
 	   for f in $(SQL_SOURCES); do echo; echo "-- ==== $$f"; cat "$$f"; done; } > $@
 
 # ---- the front door -------------------------------------------------------
-.PHONY: demo demo-stop test fuzz bench
+.PHONY: demo demo-stop test fuzz bench semver-fixture
 demo:
 	@bash test/tools/demo.sh
 
@@ -63,3 +63,7 @@ fuzz:
 
 bench:
 	@bash test/tools/bench.sh
+
+# node-semver's answers for test/sh/semver_node.sh (needs node and npm; make test does not)
+semver-fixture:
+	@bash test/tools/semver_fixture.sh

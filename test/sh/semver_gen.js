@@ -1,16 +1,21 @@
-// Deterministic generator + oracle for test/sh/semver_node.sh: prints TSV
-// files of versions, ranges and node-semver's answers.  Usage:
+// Deterministic generator + oracle behind `make semver-fixture`: writes the
+// fixture test/sh/semver_node.sh checks mreg against, one TSV file per
+// question (versions, ranges, valid, satisfies, max_satisfying, order, bump),
+// each starting with '#' header lines that name the node-semver version.
+// Usage:
 //   node semver_gen.js NODE_MODULES_DIR OUT_DIR [NVERSIONS] [NRANGES]
 'use strict'
 const path = require('path')
 const fs = require('fs')
 const semver = require(path.join(process.argv[2], 'semver'))
+const semverVersion = require(path.join(process.argv[2], 'semver', 'package.json')).version
 const out = process.argv[3]
 const NV = +(process.argv[4] || 600)
 const NR = +(process.argv[5] || 2500)
+const SEED = 20240611
 
 // mulberry32: a small seeded PRNG, so every run generates the same data
-let seed = 20240611
+let seed = SEED
 const rnd = () => {
   seed |= 0; seed = (seed + 0x6D2B79F5) | 0
   let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
@@ -74,19 +79,7 @@ const versions = []
 for (let i = 0; i < NV; i++) versions.push(version())
 const fixedV = ['0.0.0', '0.0.0-0', '0.0.0-alpha', '1.0.0', '1.2.3', '1.2.3-alpha', '2.0.0-0']
 versions.push(...fixedV)
-fs.writeFileSync(path.join(out, 'versions.tsv'),
-  versions.map((v, i) => `${i}\t${v}\n`).join(''))
 
-// ordering oracle: rank = number of versions strictly lower
-fs.writeFileSync(path.join(out, 'rank.tsv'),
-  versions.map((v, i) => `${i}\t${versions.filter(w => semver.lt(w, v)).length}\n`).join(''))
-
-// bump oracle
-const parts = ['major', 'minor', 'patch', 'prerelease']
-fs.writeFileSync(path.join(out, 'bump.tsv'), versions.map((v, i) =>
-  parts.map(p => `${i}\t${p}\t${semver.inc(v, p)}\n`).join('')).join(''))
-
-// ranges: valid flag, satisfies bitmap over all versions, max_satisfying
 const fixedR = ['^0.0.x', '^0.0', '^0.x', '~1', '~0', '<1.2', '<=1.2', '>1.2', '>1', '1.2.3 - 2', '1.2 - 2.3.4',
   '* || 1.2.3-alpha', '>=0.0.0 <=0.0.0-beta', '<0.0.0-0 || 1.x', '', '*', '>*', '<*', '<=*', '1.2.x-beta',
   '^1.2.3-beta.2', '~1.2.3-beta.2', '^0.0.3-beta', '=1.2', '==1.2', 'v=1.2', '>= 1.2.3', '~> 1.2',
@@ -97,13 +90,45 @@ const fixedR = ['^0.0.x', '^0.0', '^0.x', '~1', '~0', '<1.2', '<=1.2', '>1.2', '
 const ranges = []
 for (let i = 0; i < NR; i++) ranges.push(range())
 ranges.push(...fixedR)
-const lines = ranges.map((r, i) => {
-  let valid = true
-  let rangeObj
-  try { rangeObj = new semver.Range(r) } catch (e) { valid = false }
-  const bits = valid ? versions.map(v => rangeObj.test(v) ? '1' : '0').join('') : ''
-  const max = valid ? semver.maxSatisfying(versions, r) : null
-  return `${i}\t${r}\t${valid ? 't' : 'f'}\t${bits}\t${max === null ? '\\N' : max}\n`
-})
-fs.writeFileSync(path.join(out, 'ranges.tsv'), lines.join(''))
-process.stdout.write(`generated ${versions.length} versions, ${ranges.length} ranges\n`)
+for (const t of versions.concat(ranges)) {
+  if (/[\t\n\\]/.test(t)) throw new Error(`text not safe for COPY: ${JSON.stringify(t)}`)
+}
+
+// Each file: header lines starting with '#', then rows "i<TAB>...".
+const write = (name, question, columns, rows) => {
+  const head = [
+    `# ${question}`,
+    `# answers of node-semver ${semverVersion} (node ${process.version}), defaults (not loose, no includePrerelease)`,
+    `# inputs: test/sh/semver_gen.js, seed ${SEED}, ${versions.length} versions, ${ranges.length} ranges`,
+    '# regenerate: make semver-fixture (needs node and npm); do not edit by hand',
+    `# columns: ${columns}`]
+  fs.writeFileSync(path.join(out, name), head.map(l => l + '\n').join('') + rows.join(''))
+}
+
+write('versions.tsv', 'the generated versions', 'i, version',
+  versions.map((v, i) => `${i}\t${v}\n`))
+
+// ordering oracle: rank = number of versions strictly lower
+write('order.tsv', 'semver.lt: rank of each version (how many versions are strictly lower)', 'i (versions.tsv), rank',
+  versions.map((v, i) => `${i}\t${versions.filter(w => semver.lt(w, v)).length}\n`))
+
+// bump oracle
+const parts = ['major', 'minor', 'patch', 'prerelease']
+write('bump.tsv', 'semver.inc(version, part)', 'i (versions.tsv), part, result',
+  versions.flatMap((v, i) => parts.map(p => `${i}\t${p}\t${semver.inc(v, p)}\n`)))
+
+write('ranges.tsv', 'the generated ranges', 'i, range',
+  ranges.map((r, i) => `${i}\t${r}\n`))
+
+// valid flag; for valid ranges a satisfies bitmap over all versions and max_satisfying
+const parsed = ranges.map(r => { try { return new semver.Range(r) } catch (e) { return null } })
+write('valid.tsv', 'new semver.Range(range) succeeds (t) or throws (f)', 'i (ranges.tsv), valid',
+  ranges.map((r, i) => `${i}\t${parsed[i] ? 't' : 'f'}\n`))
+const valid = ranges.map((r, i) => i).filter(i => parsed[i])
+write('satisfies.tsv', 'semver.satisfies(version, range) for every version, valid ranges only',
+  'i (ranges.tsv), bits: character k+1 is 1 when version k of versions.tsv satisfies the range, else 0',
+  valid.map(i => `${i}\t${versions.map(v => parsed[i].test(v) ? '1' : '0').join('')}\n`))
+write('max_satisfying.tsv', 'semver.maxSatisfying(all versions, range), valid ranges only',
+  'i (ranges.tsv), highest satisfying version or \\N for none',
+  valid.map(i => { const m = semver.maxSatisfying(versions, ranges[i]); return `${i}\t${m === null ? '\\N' : m}\n` }))
+process.stdout.write(`node-semver ${semverVersion}: ${versions.length} versions, ${ranges.length} ranges (${valid.length} valid)\n`)

@@ -15,11 +15,13 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # installed, so a second run does not touch the network.
 MREG_PACKAGES="postgresql-$PG_MAJOR postgresql-contrib postgresql-server-dev-$PG_MAJOR
   postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl
+  postgresql-$PG_MAJOR-plpgsql-check
   openssl make gcc clang-14 libclang-rt-14-dev"
 
-bootstrap() {
+# Install those of the named Debian packages that are missing.
+install_missing() {
 	local missing="" p
-	for p in $MREG_PACKAGES ${MREG_EXTRA_PACKAGES:-}; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 	done
 	if [ -n "$missing" ]; then
@@ -28,6 +30,10 @@ bootstrap() {
 		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null \
 			|| die "apt-get install failed:$missing"
 	fi
+}
+
+bootstrap() {
+	install_missing $MREG_PACKAGES ${MREG_EXTRA_PACKAGES:-}
 	[ -x "$PGBIN/postgres" ] || die "no PostgreSQL $PG_MAJOR server in $PGBIN"
 	export PG_CONFIG=$PGBIN/pg_config
 	[ -x "$PG_CONFIG" ] || PG_CONFIG=$(command -v pg_config)

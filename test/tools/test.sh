@@ -3,7 +3,8 @@
 # cluster, run every suite, stop the cluster, print one summary line.
 # Suites: pg_regress (sql/), pgTAP (test/pgtap/), isolation (test/isolation/),
 # shell scripts (test/sh/), ORM clients (test/client/), fuzz smoke (test/fuzz/).
-# MREG_SUITES="regress pgtap" limits the run to some suites.
+# MREG_SUITES="regress pgtap" limits the run to some suites; MREG_SH=NAME (a
+# glob) runs only test/sh/NAME.sh in the shell suite.
 set -u
 source "$(dirname "$0")/common.sh"
 cd "$MREG_ROOT"
@@ -88,14 +89,27 @@ suite_pgtap() {
 	done
 }
 
-# Shell scripts: each gets the cluster's environment; exit 0 is a pass.
+# Shell scripts: each gets the cluster's environment; exit 0 is a pass.  A
+# script that reports several results writes lines "pass NAME" / "fail NAME"
+# to the file $MREG_SUBTESTS; those are counted instead (and a non-zero exit
+# without any "fail" line is one more failure).
 suite_sh() {
 	ls test/sh/*.sh >/dev/null 2>&1 || return 0
 	log "suite: shell scripts"
-	local f
-	for f in test/sh/*.sh; do
+	local f rc r n sub=$CLUSTER_DIR/subtests
+	for f in test/sh/${MREG_SH:-*}.sh; do
+		[ -f "$f" ] || { fail "sh:${MREG_SH:-*} (no such script)"; continue; }
 		echo "--- $f"
-		if bash "$f"; then echo "ok: $f"; pass; else echo "FAILED: $f"; fail "sh:$(basename "$f")"; fi
+		: > "$sub"
+		MREG_SUBTESTS=$sub bash "$f"; rc=$?
+		if [ $rc = 0 ]; then echo "ok: $f"; else echo "FAILED: $f"; fi
+		if [ -s "$sub" ]; then
+			while read -r r n; do
+				if [ "$r" = pass ]; then pass; else fail "sh:$(basename "$f"):$n"; fi
+			done < "$sub"
+			[ $rc = 0 ] || grep -q '^fail ' "$sub" || fail "sh:$(basename "$f")"
+		elif [ $rc = 0 ]; then pass
+		else fail "sh:$(basename "$f")"; fi
 	done
 }
 
