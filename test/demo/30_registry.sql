@@ -16,7 +16,8 @@ DECLARE
     vid bigint;
     ver mreg.semver;
     base_recall float8;
-    t0 timestamptz := '2025-01-06 09:00+00';
+    m int;
+    started timestamptz;
     ds_nodes text[];
     i int;
     j int;
@@ -41,6 +42,11 @@ BEGIN
         PERFORM mreg.register_dataset_version(proj.name, proj.name || '_labels', 'v' || k, format('s3://lake/%s/labels/v%s', proj.name, k),
                  usage_rights => 'internal-training')
           FROM generate_series(1, 3) k;
+        -- a data fix upstream: each month's cleaned snapshot is derived from the month before
+        FOR i IN 2..6 LOOP
+            PERFORM mreg.add_lineage(format('%s/dataset:%s_events@2025-%s', proj.name, proj.name, lpad((i - 1)::text, 2, '0')),
+                                     format('%s/dataset:%s_events@2025-%s', proj.name, proj.name, lpad(i::text, 2, '0')));
+        END LOOP;
         FOR i IN 1..8 LOOP
             PERFORM mreg.define_feature(proj.name, proj.name || '_f' || i,
                      (ARRAY['float64', 'int64', 'category', 'embedding[384]'])[1 + i % 4],
@@ -69,8 +75,12 @@ BEGIN
             base_recall := 0.70 + random() * 0.1;
             n := 4 + (random() * 8)::int;
             FOR i IN 1..n LOOP
-                ds_nodes := ARRAY[format('dataset:%s_events@2025-%s', proj.name, lpad((1 + (i - 1) % 6)::text, 2, '0')),
-                                  format('dataset:%s_labels@v%s', proj.name, 1 + (i - 1) / 4)];
+                -- run i of n trains on the latest monthly snapshot of its time, and
+                -- starts a few days after that month ended
+                m := least(6, 1 + ((i - 1) * 6) / n);
+                started := make_timestamptz(2025, m + 1, 1 + (i * 3 + length(mdl.name)) % 20, 9, 0, 0, 'UTC');
+                ds_nodes := ARRAY[format('dataset:%s_events@2025-%s', proj.name, lpad(m::text, 2, '0')),
+                                  format('dataset:%s_labels@v%s', proj.name, 1 + (m - 1) / 2)];
                 run_id := mreg.log_run(proj.name, mdl.name || '-experiments',
                             jsonb_build_object('learning_rate', round((0.01 + random() * 0.2)::numeric, 3),
                                                'max_depth', 3 + (random() * 7)::int, 'seed', i),
@@ -82,8 +92,8 @@ BEGIN
                             pipeline => proj.name || '-train',
                             features => (SELECT jsonb_object_agg(proj.name || '_f' || k, round(random()::numeric, 3))
                                            FROM generate_series(1, 3 + i % 5) k),
-                            started_at => t0 + (i * 9 + length(mdl.name)) * interval '1 day',
-                            ended_at => t0 + (i * 9 + length(mdl.name)) * interval '1 day' + (20 + random() * 300) * interval '1 minute');
+                            started_at => started,
+                            ended_at => started + (20 + random() * 300) * interval '1 minute');
                 ver := format('%s.%s.%s', 1 + i / 5, i % 5, (random() * 2)::int)::mreg.semver;
                 IF i = n AND random() < 0.4 THEN
                     ver := (ver::text || '-rc.1')::mreg.semver;
@@ -100,7 +110,7 @@ BEGIN
                 -- evaluations over time, on a few slices
                 FOR j IN 0..2 LOOP
                     PERFORM mreg.log_evaluation(vid, metric, value, ds_nodes[1], slice, 'holdout',
-                                                t0 + (i * 9 + j * 3 + 2) * interval '1 day')
+                                                started + (1 + j * 2) * interval '1 day')
                        FROM (VALUES
                              ('recall', 'all', least(0.99, base_recall + i * 0.015 - j * 0.004 + random() * 0.01)),
                              ('precision', 'all', least(0.99, 0.6 + i * 0.01 + random() * 0.05)),
@@ -109,29 +119,17 @@ BEGIN
                              ('recall', 'us', least(0.99, base_recall + 0.01 + i * 0.014 + random() * 0.02))) e(metric, slice, value);
                 END LOOP;
             END LOOP;
-            -- lifecycle: the last good version is champion, older ones archived
+            -- the second-newest release is champion; the newest waits as challenger
             PERFORM mreg.set_alias(proj.name, proj.name || '-' || mdl.name, '@champion',
-                                   (SELECT max(v.version) FROM mreg.model_version v JOIN mreg.model mm ON mm.id = v.model_id
-                                     WHERE mm.name = proj.name || '-' || mdl.name AND NOT mreg.is_prerelease(v.version)),
+                                   (SELECT v.version FROM mreg.model_version v JOIN mreg.model mm ON mm.id = v.model_id
+                                     WHERE mm.name = proj.name || '-' || mdl.name AND NOT mreg.is_prerelease(v.version)
+                                     ORDER BY v.version DESC OFFSET 1 LIMIT 1),
                                    'best recall on holdout');
         END LOOP;
     END LOOP;
-    -- a data fix upstream: the March fraud snapshot was derived from February
-    PERFORM mreg.add_lineage('dataset:fraud_events@2025-02', 'dataset:fraud_events@2025-03');
     PERFORM mreg.annotate('dataset:fraud_events@2025-03', 'Duplicate card-present events found; fixed in 2025-04.');
     PERFORM mreg.set_tag('model:fraud-gbm', 'tier', 'critical');
-    -- the champion's lifecycle: staging, production
-    PERFORM mreg.set_status('fraud', 'fraud-gbm', v.version, 'staging', 'passed offline validation')
-       FROM mreg.alias a JOIN mreg.model_version v ON v.id = a.model_version_id JOIN mreg.model m ON m.id = a.model_id
-      WHERE m.name = 'fraud-gbm' AND a.name = 'champion';
-    PERFORM mreg.set_status('fraud', 'fraud-gbm', v.version, 'production', 'approved by risk committee')
-       FROM mreg.alias a JOIN mreg.model_version v ON v.id = a.model_version_id JOIN mreg.model m ON m.id = a.model_id
-      WHERE m.name = 'fraud-gbm' AND a.name = 'champion';
     PERFORM mreg.register_model('fraud', 'fraud-gbm', description => 'Gradient-boosted fraud scorer (card + wire)');
-    PERFORM mreg.set_alias('fraud', 'fraud-gbm', '@challenger',
-                           (SELECT v.version FROM mreg.model_version v JOIN mreg.model m ON m.id = v.model_id
-                             WHERE m.name = 'fraud-gbm' ORDER BY v.version DESC LIMIT 1),
-                           'shadow traffic test');
 END
 $$;
 
@@ -143,48 +141,65 @@ SELECT (SELECT count(*) FROM mreg.project) AS projects, (SELECT count(*) FROM mr
        (SELECT count(*) FROM mreg.lineage_edge) AS lineage_edges;
 
 \echo
-\echo 'Impact: which model versions were trained on the faulty March fraud snapshot (GIN lookup on provenance)?'
-\echo '  SELECT ... FROM mreg.impact(''dataset:fraud_events@2025-03'')'
-SELECT o.model, o.version, o.status, o.aliases
-  FROM mreg.impact('dataset:fraud_events@2025-03') i JOIN mreg.model_version_overview o ON o.model_version_id = i
- ORDER BY o.model, o.version;
+\echo '== 1. The fraud team''s models at a glance (mreg.model_overview: one row per model)'
+SELECT model, latest_version, aliases, live, versions FROM mreg.model_overview WHERE project = 'fraud' ORDER BY model;
 
 \echo
-\echo 'Who moved @champion of fraud-gbm, and when? (mreg.alias_history)'
+\echo '== 2. A new release beats the champion: fraud-gbm''s newest version is evaluated, then @champion moves to it'
+SELECT latest_version AS challenger FROM mreg.model_overview WHERE project = 'fraud' AND model = 'fraud-gbm' \gset
+\o /dev/null
+SELECT mreg.set_status('fraud', 'fraud-gbm', :'challenger', 'staging', 'passed offline validation');
+SELECT mreg.set_alias('fraud', 'fraud-gbm', '@champion', :'challenger', 'higher recall on the EU slice, same precision');
+SELECT mreg.set_status('fraud', 'fraud-gbm', :'challenger', 'production', 'approved by the risk committee');
+\o
+\echo 'Who moved @champion of fraud-gbm, when and why (mreg.alias_history):'
 SELECT alias, from_version, to_version, reason, moved_by FROM mreg.alias_history WHERE model = 'fraud-gbm' ORDER BY id;
-
-\echo
-\echo 'History of a version: every status move of the fraud-gbm champion, who made it and why (mreg.history)'
+\echo 'Every status move of that version, who made it and why (mreg.history on its node):'
 SELECT h.changed_by, h.old_row->>'status' AS from_status, h.new_row->>'status' AS to_status,
        h.new_row->>'status_reason' AS reason
-  FROM mreg.alias a JOIN mreg.model_version_overview o ON o.model_version_id = a.model_version_id,
-       LATERAL mreg.history(o.node) h
- WHERE o.model = 'fraud-gbm' AND a.name = 'champion';
+  FROM mreg.history('fraud/model:fraud-gbm@champion') h;
 
 \echo
-\echo 'History of a record: fraud-gbm''s description before the last edit (mreg.history)'
-SELECT changed_by, operation, old_row->>'description' AS before, new_row->>'description' AS after
-  FROM mreg.history('model:fraud-gbm');
+\echo '== 3. What the champion was trained on (mreg.provenance of model:fraud-gbm@champion, frozen at registration)'
+SELECT v.version AS champion, mreg.provenance(v.id) AS provenance
+  FROM mreg.model_version_overview v WHERE v.project = 'fraud' AND v.model = 'fraud-gbm' AND '@champion' = ANY (v.aliases);
+\echo 'Names are relative to the project: fraud''s own nodes carry no prefix, so an analyst writes'
+\echo '  SELECT count(*) FROM mreg.model_version WHERE provenance @> ''dataset:fraud_events@2025-03'''
+SELECT count(*) AS versions_trained_on_march FROM mreg.model_version WHERE provenance @> 'dataset:fraud_events@2025-03';
 
 \echo
-\echo 'Reproducibility record of the fraud-gbm champion (mreg.reproducibility): everything needed to re-run training'
+\echo '== 4. A data problem: duplicates found in the March fraud snapshot. Which versions does it reach, and how directly?'
+\echo '  SELECT * FROM mreg.impact(''dataset:fraud_events@2025-03'')   -- depth 2: trained on it; 3: on a snapshot derived from it'
+SELECT model, version, status, depth FROM mreg.impact('dataset:fraud_events@2025-03') ORDER BY depth, model, version;
+\echo 'The note the data team left on it (mreg.annotate):'
+SELECT note, created_by FROM mreg.annotation WHERE node = 'fraud/dataset:fraud_events@2025-03';
+
+\echo
+\echo '== 5. The best models on the EU slice, by their latest recall (mreg.latest_evaluation)'
+SELECT project, model, version, value AS recall_eu, dataset_version
+  FROM mreg.latest_evaluation WHERE metric = 'recall' AND slice = 'eu'
+ ORDER BY value DESC LIMIT 5;
+
+\echo
+\echo '== 6. Everything needed to re-train the champion (mreg.reproducibility)'
 \x on
-SELECT jsonb_pretty(r - 'provenance' - 'pipeline' - 'features') AS reproducibility,
+SELECT jsonb_pretty(r - 'provenance' - 'pipeline' - 'features' - 'artifacts') AS reproducibility,
        (SELECT string_agg(format('%s. %s', s->>'position', s->>'name'), '  ' ORDER BY (s->>'position')::int)
           FROM jsonb_array_elements(r->'pipeline'->'steps') s) AS pipeline_steps,
-       (SELECT string_agg(format('%s (%s)', f->>'name', f->>'importance'), ', ') FROM jsonb_array_elements(r->'features') f) AS features
-  FROM (SELECT mreg.reproducibility(a.model_version_id) AS r
-          FROM mreg.alias a JOIN mreg.model m ON m.id = a.model_id WHERE m.name = 'fraud-gbm' AND a.name = 'champion') x;
+       (SELECT string_agg(format('%s (%s)', f->>'name', f->>'importance'), ', ') FROM jsonb_array_elements(r->'features') f) AS features,
+       (SELECT string_agg(a->>'uri', ', ') FROM jsonb_array_elements(r->'artifacts') a) AS artifacts
+  FROM (SELECT mreg.reproducibility(mreg.version_id('fraud', 'fraud-gbm', '@champion')) AS r) x;
 \x off
 
 \echo
-\echo 'Its provenance snapshot (a mreg.lineage value taken at registration):'
-SELECT mreg.provenance(a.model_version_id) AS provenance
-  FROM mreg.alias a JOIN mreg.model m ON m.id = a.model_id WHERE m.name = 'fraud-gbm' AND a.name = 'champion';
+\echo '== 7. Vocabularies guide: an unknown term is recorded for the project, with a NOTICE'
+SELECT mreg.register_model('vision', 'vision-ranker', domain => 'Visual Search') AS model_id;
+SELECT term, category, created_by FROM mreg.vocabulary v JOIN mreg.project p ON p.id = v.project_id WHERE p.name = 'vision';
 
 \echo
-\echo 'Immutability: changing a registered version fails, for the table owner too:'
-\set ON_ERROR_STOP off
-UPDATE mreg.model_version SET version = '9.9.9' WHERE id = (SELECT min(id) FROM mreg.model_version);
-UPDATE mreg.evaluation SET value = 1.0 WHERE id = 1;
-\set ON_ERROR_STOP on
+\echo '== 8. Guard rails: each of these is refused, as it should be'
+SELECT refused($$UPDATE mreg.model_version SET version = '9.9.9' WHERE id = (SELECT min(id) FROM mreg.model_version)$$)
+       AS "renumber a registered version";
+SELECT refused($$UPDATE mreg.evaluation SET value = 1.0 WHERE id = 1$$) AS "rewrite an evaluation";
+SELECT refused($$UPDATE mreg.dataset SET name = 'fraud_events_old' WHERE name = 'fraud_events'$$) AS "rename a dataset that versions use";
+SELECT refused($$SELECT mreg.add_lineage('model:fraud-gbm@champion', 'dataset:fraud_events@2025-05')$$) AS "close a lineage cycle";
