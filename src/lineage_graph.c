@@ -260,11 +260,13 @@ lin_builder_free(LinBuilder *b)
 	lin_builder_init(b, m);
 }
 
-static inline size_t
-node_slot(const LinBuilder *b, const char *s, size_t len)
-{
-	return (size_t) lin_hash64(s, len) & (b->nhashcap - 1);
-}
+/*
+ * Node table slots: the low 32 bits of the text's hash << 32 | node id + 1
+ * (0: empty), so a probe compares texts only on equal hashes and growing
+ * the table hashes nothing again.
+ */
+#define SLOT_ID(x) ((uint32_t) (x) - 1)
+#define SLOT_HASH(x) ((uint32_t) ((x) >> 32))
 
 /* grow the node hash table to hold b->nocc + 1 nodes at most half full */
 static int
@@ -272,28 +274,31 @@ nhash_grow(LinBuilder *b)
 {
 	LinMem	   *m = b->mem;
 	size_t		cap, i, ticks = 0;
-	uint32_t   *t;
+	uint64_t   *t;
 
 	if (2 * (b->nocc + 1) <= b->nhashcap)
 		return 1;
 	cap = b->nhashcap ? 2 * b->nhashcap : 64;
-	t = m->alloc(cap * sizeof(uint32_t), m->ctx);
+	t = m->alloc(cap * sizeof(uint64_t), m->ctx);
 	if (!t)
 		return 0;
-	memset(t, 0, cap * sizeof(uint32_t));
+	memset(t, 0, cap * sizeof(uint64_t));
+	for (i = 0; i < b->nhashcap; i++)
+	{
+		uint64_t	x = b->nhash[i];
+		size_t		h;
+
+		if (!x)
+			continue;
+		for (h = SLOT_HASH(x) & (cap - 1); t[h]; h = (h + 1) & (cap - 1))
+			;
+		t[h] = x;
+		TICK(ticks);
+	}
 	if (b->nhash)
 		m->free(b->nhash, m->ctx);
 	b->nhash = t;
 	b->nhashcap = cap;
-	for (i = 0; i < b->nocc; i++)
-	{
-		size_t		h = node_slot(b, b->pool + b->occ_off[i], b->occ_len[i]);
-
-		while (t[h])
-			h = (h + 1) & (cap - 1);
-		t[h] = (uint32_t) i + 1;
-		TICK(ticks);
-	}
 	return 1;
 }
 
@@ -338,16 +343,19 @@ LinStatus
 lin_builder_node(LinBuilder *b, const char *canon, size_t len, uint32_t *id, LinError *err)
 {
 	size_t		h;
+	uint32_t	hv;
 
 	if (len > LIN_MAX_NODE)
 		return fail_nodelen(err);
+	hv = (uint32_t) lin_hash64(canon, len);
 	if (b->nhashcap)
 	{
-		for (h = node_slot(b, canon, len); b->nhash[h]; h = (h + 1) & (b->nhashcap - 1))
+		for (h = hv & (b->nhashcap - 1); b->nhash[h]; h = (h + 1) & (b->nhashcap - 1))
 		{
-			uint32_t	o = b->nhash[h] - 1;
+			uint32_t	o = SLOT_ID(b->nhash[h]);
 
-			if (b->occ_len[o] == len && memcmp(b->pool + b->occ_off[o], canon, len) == 0)
+			if (SLOT_HASH(b->nhash[h]) == hv && b->occ_len[o] == len &&
+				memcmp(b->pool + b->occ_off[o], canon, len) == 0)
 			{
 				*id = o;
 				return LIN_OK;
@@ -385,9 +393,9 @@ lin_builder_node(LinBuilder *b, const char *canon, size_t len, uint32_t *id, Lin
 	b->occ_off[b->nocc] = (uint32_t) b->poolsize;
 	b->occ_len[b->nocc] = (uint32_t) len;
 	b->poolsize += len;
-	for (h = node_slot(b, canon, len); b->nhash[h]; h = (h + 1) & (b->nhashcap - 1))
+	for (h = hv & (b->nhashcap - 1); b->nhash[h]; h = (h + 1) & (b->nhashcap - 1))
 		;
-	b->nhash[h] = (uint32_t) b->nocc + 1;
+	b->nhash[h] = ((uint64_t) hv << 32) | ((uint32_t) b->nocc + 1);
 	*id = (uint32_t) b->nocc++;
 	return LIN_OK;
 }

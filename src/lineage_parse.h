@@ -135,7 +135,7 @@ typedef struct LinBuilder
 	size_t		nocc, occcap;
 	uint32_t   *edges;			/* distinct pairs of node ids */
 	size_t		nedges, edgecap;
-	uint32_t   *nhash;			/* open addressing: node id + 1, 0 empty */
+	uint64_t   *nhash;			/* open addressing: hash << 32 | node id + 1, 0 empty */
 	size_t		nhashcap;		/* a power of two, or 0 */
 	uint64_t   *ehash;			/* open addressing: src << 32 | dst, UINT64_MAX empty */
 	size_t		ehashcap;
