@@ -47,13 +47,13 @@ lineage_mem_init(LinMem *mem, MemoryContext cxt)
 	mem->ctx = cxt;
 }
 
-/* the input, shortened for a message */
+/* the input, shortened for a message (at most 100 bytes and "...") */
 static char *
 echo_input(const char *s, size_t len)
 {
 	if (len <= 120)
 		return pnstrdup(s, len);
-	return psprintf("%s...", pnstrdup(s, pg_mbcliplen(s, (int) len, 100)));
+	return psprintf("%s...", pnstrdup(s, pg_mbcliplen(s, (int) Min(len, 400), 100)));
 }
 
 void
@@ -75,7 +75,8 @@ lineage_report(const LinError *err, const char *input, size_t inputlen, int cycl
 		case LIN_ERR_CYCLE:
 			ereport(ERROR,
 					(errcode(cycle_errcode),
-					 cycle_errcode == ERRCODE_INVALID_TEXT_REPRESENTATION
+					 cycle_errcode == ERRCODE_INVALID_TEXT_REPRESENTATION ||
+					 cycle_errcode == ERRCODE_INVALID_BINARY_REPRESENTATION
 					 ? errmsg("invalid input for %s: the graph has a cycle", what)
 					 : errmsg("%s would create a cycle", what),
 					 errdetail("%s: %s.", err->msg, err->detail ? err->detail : "?"),
@@ -84,7 +85,29 @@ lineage_report(const LinError *err, const char *input, size_t inputlen, int cycl
 		case LIN_ERR_TOOBIG:
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s: %s", what, err->msg)));
+					 errmsg("%s: %s", what, err->msg),
+					 errhint("The text form of a lineage is limited to %zu MB, so that every stored value can be printed and dumped.",
+							 LIN_MAX_TEXT / (1024 * 1024))));
+			break;
+		case LIN_ERR_NODELEN:
+			if (err->pos != LIN_NOPOS && err->pos < inputlen)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("%s: %s", what, err->msg),
+						 errdetail("At position %d: \"%s\".",
+								   pg_mbstrlen_with_len(input, (int) err->pos) + 1,
+								   echo_input(input + err->pos, inputlen - err->pos)),
+						 errhint("The canonical text of a node is limited to %d bytes.", LIN_MAX_NODE)));
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s: %s", what, err->msg),
+					 errhint("The canonical text of a node is limited to %d bytes.", LIN_MAX_NODE)));
+			break;
+		case LIN_ERR_INVALID:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: %s", what, err->msg),
+					 err->detail ? errdetail("%s.", err->detail) : 0));
 			break;
 		case LIN_ERR_CORRUPT:
 			ereport(ERROR,
@@ -219,7 +242,7 @@ lineage_recv(PG_FUNCTION_ARGS)
 	LinError	err;
 	LinBuilder	b;
 	int32		version, nn, ne, i;
-	uint32		id;
+	uint32		id, *ids;
 	char	   *out;
 	size_t		outlen;
 
@@ -235,6 +258,7 @@ lineage_recv(PG_FUNCTION_ARGS)
 				 errmsg("invalid node count %d in binary lineage", nn)));
 	lineage_mem_init(&mem, CurrentMemoryContext);
 	lin_builder_init(&b, &mem);
+	ids = palloc(sizeof(uint32) * Max(nn, 1));
 	for (i = 0; i < nn; i++)
 	{
 		int32		l = pq_getmsgint(buf, 4);
@@ -247,13 +271,18 @@ lineage_recv(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid node length %d in binary lineage", l)));
 		t = pq_getmsgtext(buf, l, &tl);
-		if (lin_canon_node(t, (size_t) tl, &mem, &canon, &cl, &err) != LIN_OK)
+		if (lin_canon_node(t, (size_t) tl, &mem, &canon, &cl, &err) == LIN_ERR_NODELEN)
+			lineage_report(&err, t, (size_t) tl, 0, "binary lineage");
+		if (err.status != LIN_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid node \"%s\" in binary lineage", echo_input(t, (size_t) tl)),
 					 errdetail("At position %d: %s.", (int) err.pos + 1, err.msg)));
 		if (lin_builder_node(&b, canon, cl, &id, &err) != LIN_OK)
-			lineage_report(&err, "", 0, 0, "type lineage");
+			lineage_report(&err, "", 0, 0, "binary lineage");
+		/* the builder interns texts: node i of the message is id, which may be an earlier one */
+		ids[i] = id;
+		pfree(canon);
 	}
 	ne = pq_getmsgint(buf, 4);
 	if (ne < 0 || ne > (buf->len - buf->cursor) / 8)
@@ -269,11 +298,11 @@ lineage_recv(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("edge %d refers to a missing node in binary lineage", i)));
-		if (lin_builder_edge(&b, (uint32) s, (uint32) d, &err) != LIN_OK)
-			lineage_report(&err, "", 0, 0, "type lineage");
+		if (lin_builder_edge(&b, ids[s], ids[d], &err) != LIN_OK)
+			lineage_report(&err, "", 0, 0, "binary lineage");
 	}
 	if (lin_build(&b, VARHDRSZ, &out, &outlen, &err) != LIN_OK)
-		lineage_report(&err, "", 0, ERRCODE_INVALID_TEXT_REPRESENTATION, "type lineage");
+		lineage_report(&err, "", 0, ERRCODE_INVALID_BINARY_REPRESENTATION, "binary lineage");
 	lin_builder_free(&b);
 	PG_RETURN_DATUM(as_lineage(out, outlen));
 }
@@ -642,6 +671,102 @@ Datum
 lineage_downstream(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_DATUM(reach(fcinfo, 0));
+}
+
+/* ---- families, distances, project-relative names ------------------------------ */
+
+static bool
+has_family(FunctionCallInfo fcinfo, int lin_arg, int text_arg)
+{
+	LinView		v;
+	LinMem		mem;
+	LinError	err;
+	size_t		l;
+	char	   *c;
+	int			found;
+
+	GET_VIEW(lin_arg, &v);
+	c = lineage_canon_text(PG_GETARG_TEXT_PP(text_arg), &l);
+	lineage_mem_init(&mem, CurrentMemoryContext);
+	if (lin_has_family(&v, c, l, &mem, &found, &err) != LIN_OK)
+		lineage_report(&err, "", 0, 0, "mreg.lineage_contains_family");
+	return found != 0;
+}
+
+PG_FUNCTION_INFO_V1(lineage_contains_family);
+Datum
+lineage_contains_family(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(has_family(fcinfo, 0, 1));
+}
+
+PG_FUNCTION_INFO_V1(lineage_family_contained);
+Datum
+lineage_family_contained(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(has_family(fcinfo, 1, 0));
+}
+
+PG_FUNCTION_INFO_V1(lineage_family);
+Datum
+lineage_family(PG_FUNCTION_ARGS)
+{
+	LinMem		mem;
+	LinError	err;
+	size_t		l, fl;
+	char	   *c = lineage_canon_text(PG_GETARG_TEXT_PP(0), &l);
+	char	   *f;
+
+	lineage_mem_init(&mem, CurrentMemoryContext);
+	if (lin_node_family(c, l, &mem, &f, &fl, &err) != LIN_OK)
+		lineage_report(&err, "", 0, 0, "mreg.lineage_family");
+	if (f == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(f, (int) fl));
+}
+
+PG_FUNCTION_INFO_V1(lineage_distance);
+Datum
+lineage_distance(PG_FUNCTION_ARGS)
+{
+	LinView		v;
+	LinMem		mem;
+	LinError	err;
+	size_t		sl, dl;
+	char	   *s, *d;
+	int64		si, di, dist;
+
+	GET_VIEW(0, &v);
+	s = lineage_canon_text(PG_GETARG_TEXT_PP(1), &sl);
+	d = lineage_canon_text(PG_GETARG_TEXT_PP(2), &dl);
+	si = lin_find(&v, s, sl);
+	di = lin_find(&v, d, dl);
+	if (si < 0 || di < 0)
+		PG_RETURN_NULL();
+	lineage_mem_init(&mem, CurrentMemoryContext);
+	if (lin_distance(&v, (uint32) si, (uint32) di, &mem, &dist, &err) != LIN_OK)
+		lineage_report(&err, "", 0, 0, "mreg.lineage_distance");
+	if (dist < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32((int32) dist);
+}
+
+PG_FUNCTION_INFO_V1(lineage_relative);
+Datum
+lineage_relative(PG_FUNCTION_ARGS)
+{
+	LinView		v;
+	LinMem		mem;
+	LinError	err;
+	text	   *p = PG_GETARG_TEXT_PP(1);
+	char	   *out;
+	size_t		outlen;
+
+	GET_VIEW(0, &v);
+	lineage_mem_init(&mem, CurrentMemoryContext);
+	if (lin_relative(&v, VARDATA_ANY(p), VARSIZE_ANY_EXHDR(p), &mem, VARHDRSZ, &out, &outlen, &err) != LIN_OK)
+		lineage_report(&err, "", 0, 0, "mreg.lineage_relative");
+	PG_RETURN_DATUM(as_lineage(out, outlen));
 }
 
 /* ---- rendering ---------------------------------------------------------- */

@@ -22,9 +22,5 @@ extern struct varlena *lineage_detoast(Datum d, LinView *v);
 /* canonical node text of a text datum; ereports on malformed text */
 extern char *lineage_canon_text(text *t, size_t *len);
 
-#define LINEAGE_GIN_MAXKEY 1024
-
-/* the GIN key of a canonical node text (lossy when longer than LINEAGE_GIN_MAXKEY) */
-extern Datum lineage_gin_key(const char *node, size_t len);
 
 #endif							/* MREG_LINEAGE_H */

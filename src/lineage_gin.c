@@ -3,13 +3,19 @@
  *
  * Keys are the canonical node texts themselves (storage type text, compared
  * bytewise by lineage_gin_key_cmp, independent of collation), so "@> node"
- * and "&&" are answered exactly by the index, without recheck.  A node text
- * longer than LINEAGE_GIN_MAXKEY bytes (GIN keys must fit a third of a page)
- * is keyed by its first LINEAGE_GIN_MAXKEY bytes, '#' and a 64-bit hash in
- * hex; such keys are lossy and force a recheck.  "@> lineage" is exact on the
- * nodes and rechecks when the query has edges.
+ * and "&&" are answered exactly by the index, without recheck.  A node whose
+ * name contains '@' also gets a family key ('@' + its family text, see
+ * lin_node_family), so "@>> family" is one probe of the family key (and one
+ * of the node key, for a node equal to the family itself).  The keys are
+ * formatted by the backend-free lin_gin_key (lineage_graph.c), which the
+ * fuzz harness runs: a key longer than LIN_GIN_MAXKEY bytes (GIN keys must
+ * fit a third of a page; only values stored before the node length limit
+ * can have one) is its first LIN_GIN_MAXKEY bytes, '#' and a 64-bit hash in
+ * hex; such keys are lossy and force a recheck.  "@> lineage" is exact on
+ * the nodes and rechecks when the query has edges.
  *
- * Strategies: 3 = && (lineage), 7 = @> (lineage), 9 = @> (text node).
+ * Strategies: 3 = && (lineage), 7 = @> (lineage), 9 = @> (text node),
+ * 10 = @>> (text family).
  */
 #include "postgres.h"
 
@@ -23,21 +29,20 @@
 #define STRAT_OVERLAP 3
 #define STRAT_CONTAINS 7
 #define STRAT_CONTAINS_NODE 9
+#define STRAT_CONTAINS_FAMILY 10
 
-#define KEY_IS_LOSSY(k) (VARSIZE_ANY_EXHDR(DatumGetPointer(k)) > LINEAGE_GIN_MAXKEY)
+#define KEY_IS_LOSSY(k) (VARSIZE_ANY_EXHDR(DatumGetPointer(k)) > LIN_GIN_MAXKEY)
 
-Datum
-lineage_gin_key(const char *node, size_t len)
+/* the GIN key of a node text (family: of a family text), as a text datum */
+static Datum
+gin_key(const char *s, size_t len, bool family)
 {
-	text	   *t;
+	size_t		klen = lin_gin_key_len(len, family);
+	text	   *t = palloc(VARHDRSZ + klen);
+	size_t		n = lin_gin_key(s, len, family, VARDATA(t));
 
-	if (len <= LINEAGE_GIN_MAXKEY)
-		return PointerGetDatum(cstring_to_text_with_len(node, (int) len));
-	t = palloc(VARHDRSZ + LINEAGE_GIN_MAXKEY + 17);
-	SET_VARSIZE(t, VARHDRSZ + LINEAGE_GIN_MAXKEY + 17);
-	memcpy(VARDATA(t), node, LINEAGE_GIN_MAXKEY);
-	snprintf(VARDATA(t) + LINEAGE_GIN_MAXKEY, 18, "#%016llx",
-			 (unsigned long long) lin_hash64(node, len));
+	Assert(n == klen);
+	SET_VARSIZE(t, VARHDRSZ + n);
 	return PointerGetDatum(t);
 }
 
@@ -54,23 +59,42 @@ lineage_gin_key_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
 }
 
+/* the node keys of a value; with families, also the family keys */
 static Datum *
-node_keys(const LinView *v, int32 *nkeys)
+node_keys(const LinView *v, bool families, int32 *nkeys)
 {
 	Datum	   *keys = NULL;
 	uint32		i;
+	int32		n = 0;
+	LinMem		mem;
 
-	*nkeys = (int32) v->nnodes;
+	*nkeys = 0;
 	if (v->nnodes == 0)
 		return NULL;
-	keys = palloc(sizeof(Datum) * v->nnodes);
+	lineage_mem_init(&mem, CurrentMemoryContext);
+	keys = palloc(sizeof(Datum) * v->nnodes * (families ? 2 : 1));
 	for (i = 0; i < v->nnodes; i++)
 	{
 		size_t		l;
 		const char *t = lin_node(v, i, &l);
 
-		keys[i] = lineage_gin_key(t, l);
+		keys[n++] = gin_key(t, l, false);
+		if (families)
+		{
+			LinError	err;
+			char	   *f;
+			size_t		fl;
+
+			if (lin_node_family(t, l, &mem, &f, &fl, &err) != LIN_OK)
+				lineage_report(&err, "", 0, 0, "mreg.lineage GIN keys");
+			if (f)
+			{
+				keys[n++] = gin_key(f, fl, true);
+				pfree(f);
+			}
+		}
 	}
+	*nkeys = n;
 	return keys;
 }
 
@@ -82,7 +106,7 @@ lineage_gin_extract_value(PG_FUNCTION_ARGS)
 	int32	   *nkeys = (int32 *) PG_GETARG_POINTER(1);
 
 	lineage_detoast(PG_GETARG_DATUM(0), &v);
-	PG_RETURN_POINTER(node_keys(&v, nkeys));
+	PG_RETURN_POINTER(node_keys(&v, true, nkeys));
 }
 
 /* what the consistent functions need to know about the query, computed once */
@@ -109,15 +133,26 @@ lineage_gin_extract_query(PG_FUNCTION_ARGS)
 		char	   *c = lineage_canon_text(PG_GETARG_TEXT_PP(0), &l);
 
 		keys = palloc(sizeof(Datum));
-		keys[0] = lineage_gin_key(c, l);
+		keys[0] = gin_key(c, l, false);
 		*nkeys = 1;
+	}
+	else if (strategy == STRAT_CONTAINS_FAMILY)
+	{
+		size_t		l;
+		char	   *c = lineage_canon_text(PG_GETARG_TEXT_PP(0), &l);
+
+		/* the node itself, or a node of that family: either key matches */
+		keys = palloc(sizeof(Datum) * 2);
+		keys[0] = gin_key(c, l, false);
+		keys[1] = gin_key(c, l, true);
+		*nkeys = 2;
 	}
 	else if (strategy == STRAT_CONTAINS || strategy == STRAT_OVERLAP)
 	{
 		LinView		v;
 
 		lineage_detoast(PG_GETARG_DATUM(0), &v);
-		keys = node_keys(&v, nkeys);
+		keys = node_keys(&v, false, nkeys);
 		if (strategy == STRAT_CONTAINS)
 		{
 			qi->recheck = v.nedges > 0;
@@ -168,6 +203,7 @@ lineage_gin_consistent(PG_FUNCTION_ARGS)
 				}
 			break;
 		case STRAT_OVERLAP:
+		case STRAT_CONTAINS_FAMILY:
 			res = false;
 			for (i = 0; i < nkeys; i++)
 				if (check[i])
@@ -212,6 +248,7 @@ lineage_gin_triconsistent(PG_FUNCTION_ARGS)
 			}
 			break;
 		case STRAT_OVERLAP:
+		case STRAT_CONTAINS_FAMILY:
 			res = GIN_FALSE;
 			for (i = 0; i < nkeys; i++)
 			{

@@ -2,13 +2,23 @@
  * lineage_graph.c: the binary form of mreg.lineage and the graph algorithms
  * on it (backend-free, see lineage_parse.h): building a canonical body from
  * nodes and edges (sort, deduplicate, cycle check), validation, lookup,
- * containment, overlap, ordering and upstream/downstream traversal.
+ * containment, overlap, ordering, upstream/downstream traversal, distances
+ * and GIN keys.
+ *
+ * Cancel: the long loops call MREG_CHECK_INTERRUPTS(), which may not return
+ * (it ereports in the backend).  Everything here allocates through LinMem
+ * (palloc in the backend, freed with its memory context), and the sorts are
+ * our own rather than qsort, which may malloc a scratch buffer that a
+ * longjmp out of it would leak.
  */
 #include "lineage_parse.h"
+#include "mreg_interrupt.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+/* call MREG_CHECK_INTERRUPTS() every so many steps of an inner loop */
+#define TICK(n) do { if ((++(n) & 0xFFF) == 0) MREG_CHECK_INTERRUPTS(); } while (0)
 
 #define HDR_BYTES (LIN_HEADER_WORDS * sizeof(uint32_t))
 
@@ -28,6 +38,16 @@ fail_toobig(LinError *err)
 	snprintf(err->msg, sizeof(err->msg), "lineage value would exceed the maximum size of 1 GB");
 	err->hint[0] = '\0';
 	return LIN_ERR_TOOBIG;
+}
+
+static LinStatus
+fail_nodelen(LinError *err)
+{
+	err->status = LIN_ERR_NODELEN;
+	err->pos = LIN_NOPOS;
+	snprintf(err->msg, sizeof(err->msg), "node longer than %d bytes", LIN_MAX_NODE);
+	err->hint[0] = '\0';
+	return LIN_ERR_NODELEN;
 }
 
 static LinStatus
@@ -79,6 +99,138 @@ lin_hash64(const char *s, size_t len)
 	return h;
 }
 
+static const char hexdigits[] = "0123456789abcdef";
+
+size_t
+lin_gin_key(const char *s, size_t len, int family, char *dst)
+{
+	size_t		tag = family ? 1 : 0;
+	size_t		i;
+	uint64_t	h;
+
+	if (tag + len <= LIN_GIN_MAXKEY)
+	{
+		if (tag)
+			dst[0] = LIN_FAMILY_TAG;
+		memcpy(dst + tag, s, len);
+		return tag + len;
+	}
+	/* lossy: the first LIN_GIN_MAXKEY bytes of tag + s, '#', hash of tag + s */
+	h = UINT64_C(14695981039346656037);
+	if (tag)
+	{
+		dst[0] = LIN_FAMILY_TAG;
+		h ^= (unsigned char) LIN_FAMILY_TAG;
+		h *= UINT64_C(1099511628211);
+	}
+	memcpy(dst + tag, s, LIN_GIN_MAXKEY - tag);
+	for (i = 0; i < len; i++)
+	{
+		h ^= (unsigned char) s[i];
+		h *= UINT64_C(1099511628211);
+	}
+	dst[LIN_GIN_MAXKEY] = '#';
+	for (i = 0; i < 16; i++)
+		dst[LIN_GIN_MAXKEY + 1 + i] = hexdigits[(h >> (60 - 4 * i)) & 0xF];
+	return LIN_GIN_KEYBUF;
+}
+
+/* ---- sorting (interruptible, allocation through LinMem) ------------------- */
+
+typedef struct OccRef
+{
+	const char *p;
+	uint32_t	len;
+	uint32_t	occ;
+} OccRef;
+
+static inline int
+occref_cmp(const OccRef *x, const OccRef *y)
+{
+	int			c = lin_textcmp(x->p, x->len, y->p, y->len);
+
+	if (c != 0)
+		return c;
+	return (x->occ > y->occ) - (x->occ < y->occ);
+}
+
+/*
+ * Bottom-up merge sorts: insertion-sorted runs of 16, then merging passes
+ * between a and a scratch array; interrupts are checked every 4096 elements.
+ */
+#define SORT_RUN 16
+#define DEFINE_MSORT(NAME, T, LESS) \
+static int \
+NAME(T *a, size_t n, LinMem *m) \
+{ \
+	T		   *tmp, *src, *dst; \
+	size_t		i, j, w, ticks = 0; \
+ \
+	for (i = 0; i < n; i += SORT_RUN) \
+	{ \
+		size_t		end = i + SORT_RUN < n ? i + SORT_RUN : n; \
+ \
+		for (j = i + 1; j < end; j++) \
+		{ \
+			T			x = a[j]; \
+			size_t		k = j; \
+ \
+			while (k > i && LESS(&x, &a[k - 1])) \
+			{ \
+				a[k] = a[k - 1]; \
+				k--; \
+			} \
+			a[k] = x; \
+		} \
+		TICK(ticks); \
+	} \
+	if (n <= SORT_RUN) \
+		return 1; \
+	tmp = m->alloc(n * sizeof(T), m->ctx); \
+	if (!tmp) \
+		return 0; \
+	src = a; \
+	dst = tmp; \
+	for (w = SORT_RUN; w < n; w *= 2) \
+	{ \
+		for (i = 0; i < n; i += 2 * w) \
+		{ \
+			size_t		mid = i + w < n ? i + w : n; \
+			size_t		end = i + 2 * w < n ? i + 2 * w : n; \
+			size_t		l = i, r = mid, o = i; \
+ \
+			while (l < mid && r < end) \
+			{ \
+				if (LESS(&src[r], &src[l])) \
+					dst[o++] = src[r++]; \
+				else \
+					dst[o++] = src[l++]; \
+				TICK(ticks); \
+			} \
+			while (l < mid) \
+				dst[o++] = src[l++]; \
+			while (r < end) \
+				dst[o++] = src[r++]; \
+		} \
+		{ \
+			T		   *t = src; \
+ \
+			src = dst; \
+			dst = t; \
+		} \
+		MREG_CHECK_INTERRUPTS(); \
+	} \
+	if (src != a) \
+		memcpy(a, src, n * sizeof(T)); \
+	m->free(tmp, m->ctx); \
+	return 1; \
+}
+
+#define OCC_LESS(x, y) (occref_cmp((x), (y)) < 0)
+#define U64_LESS(x, y) (*(x) < *(y))
+DEFINE_MSORT(sort_occrefs, OccRef, OCC_LESS)
+DEFINE_MSORT(sort_u64, uint64_t, U64_LESS)
+
 /* ---- builder ------------------------------------------------------------ */
 
 void
@@ -101,13 +253,116 @@ lin_builder_free(LinBuilder *b)
 		m->free(b->occ_len, m->ctx);
 	if (b->edges)
 		m->free(b->edges, m->ctx);
+	if (b->nhash)
+		m->free(b->nhash, m->ctx);
+	if (b->ehash)
+		m->free(b->ehash, m->ctx);
 	lin_builder_init(b, m);
+}
+
+/*
+ * Node table slots: the low 32 bits of the text's hash << 32 | node id + 1
+ * (0: empty), so a probe compares texts only on equal hashes and growing
+ * the table hashes nothing again.
+ */
+#define SLOT_ID(x) ((uint32_t) (x) - 1)
+#define SLOT_HASH(x) ((uint32_t) ((x) >> 32))
+
+/* grow the node hash table to hold b->nocc + 1 nodes at most half full */
+static int
+nhash_grow(LinBuilder *b)
+{
+	LinMem	   *m = b->mem;
+	size_t		cap, i, ticks = 0;
+	uint64_t   *t;
+
+	if (2 * (b->nocc + 1) <= b->nhashcap)
+		return 1;
+	cap = b->nhashcap ? 2 * b->nhashcap : 64;
+	t = m->alloc(cap * sizeof(uint64_t), m->ctx);
+	if (!t)
+		return 0;
+	memset(t, 0, cap * sizeof(uint64_t));
+	for (i = 0; i < b->nhashcap; i++)
+	{
+		uint64_t	x = b->nhash[i];
+		size_t		h;
+
+		if (!x)
+			continue;
+		for (h = SLOT_HASH(x) & (cap - 1); t[h]; h = (h + 1) & (cap - 1))
+			;
+		t[h] = x;
+		TICK(ticks);
+	}
+	if (b->nhash)
+		m->free(b->nhash, m->ctx);
+	b->nhash = t;
+	b->nhashcap = cap;
+	return 1;
+}
+
+static inline size_t
+edge_slot(uint64_t key, size_t cap)
+{
+	return (size_t) ((key * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & (cap - 1);
+}
+
+static int
+ehash_grow(LinBuilder *b)
+{
+	LinMem	   *m = b->mem;
+	size_t		cap, i, ticks = 0;
+	uint64_t   *t;
+
+	if (2 * (b->nedges + 1) <= b->ehashcap)
+		return 1;
+	cap = b->ehashcap ? 2 * b->ehashcap : 64;
+	t = m->alloc(cap * sizeof(uint64_t), m->ctx);
+	if (!t)
+		return 0;
+	memset(t, 0xFF, cap * sizeof(uint64_t));
+	if (b->ehash)
+		m->free(b->ehash, m->ctx);
+	b->ehash = t;
+	b->ehashcap = cap;
+	for (i = 0; i < b->nedges; i++)
+	{
+		uint64_t	key = ((uint64_t) b->edges[2 * i] << 32) | b->edges[2 * i + 1];
+		size_t		h = edge_slot(key, cap);
+
+		while (t[h] != UINT64_MAX)
+			h = (h + 1) & (cap - 1);
+		t[h] = key;
+		TICK(ticks);
+	}
+	return 1;
 }
 
 LinStatus
 lin_builder_node(LinBuilder *b, const char *canon, size_t len, uint32_t *id, LinError *err)
 {
-	if (len > LIN_MAX_BODY || b->poolsize + len > LIN_MAX_BODY || b->nocc >= UINT32_MAX - 1)
+	size_t		h;
+	uint32_t	hv;
+
+	if (len > LIN_MAX_NODE)
+		return fail_nodelen(err);
+	hv = (uint32_t) lin_hash64(canon, len);
+	if (b->nhashcap)
+	{
+		for (h = hv & (b->nhashcap - 1); b->nhash[h]; h = (h + 1) & (b->nhashcap - 1))
+		{
+			uint32_t	o = SLOT_ID(b->nhash[h]);
+
+			if (SLOT_HASH(b->nhash[h]) == hv && b->occ_len[o] == len &&
+				memcmp(b->pool + b->occ_off[o], canon, len) == 0)
+			{
+				*id = o;
+				return LIN_OK;
+			}
+		}
+	}
+	if (b->poolsize + len > LIN_MAX_BODY || b->nocc >= UINT32_MAX - 1)
 		return fail_toobig(err);
 	if (b->poolsize + len > b->poolcap)
 	{
@@ -132,10 +387,15 @@ lin_builder_node(LinBuilder *b, const char *canon, size_t len, uint32_t *id, Lin
 		b->occ_len = o;
 		b->occcap = cap;
 	}
+	if (!nhash_grow(b))
+		return fail_nomem(err);
 	memcpy(b->pool + b->poolsize, canon, len);
 	b->occ_off[b->nocc] = (uint32_t) b->poolsize;
 	b->occ_len[b->nocc] = (uint32_t) len;
 	b->poolsize += len;
+	for (h = hv & (b->nhashcap - 1); b->nhash[h]; h = (h + 1) & (b->nhashcap - 1))
+		;
+	b->nhash[h] = ((uint64_t) hv << 32) | ((uint32_t) b->nocc + 1);
 	*id = (uint32_t) b->nocc++;
 	return LIN_OK;
 }
@@ -143,6 +403,15 @@ lin_builder_node(LinBuilder *b, const char *canon, size_t len, uint32_t *id, Lin
 LinStatus
 lin_builder_edge(LinBuilder *b, uint32_t src, uint32_t dst, LinError *err)
 {
+	uint64_t	key = ((uint64_t) src << 32) | dst;
+	size_t		h;
+
+	if (b->ehashcap)
+	{
+		for (h = edge_slot(key, b->ehashcap); b->ehash[h] != UINT64_MAX; h = (h + 1) & (b->ehashcap - 1))
+			if (b->ehash[h] == key)
+				return LIN_OK;
+	}
 	if (b->nedges >= (LIN_MAX_BODY / 8))
 		return fail_toobig(err);
 	if (2 * (b->nedges + 1) > b->edgecap)
@@ -153,6 +422,11 @@ lin_builder_edge(LinBuilder *b, uint32_t src, uint32_t dst, LinError *err)
 			return fail_nomem(err);
 		b->edges = e;
 	}
+	if (!ehash_grow(b))
+		return fail_nomem(err);
+	for (h = edge_slot(key, b->ehashcap); b->ehash[h] != UINT64_MAX; h = (h + 1) & (b->ehashcap - 1))
+		;
+	b->ehash[h] = key;
 	b->edges[2 * b->nedges] = src;
 	b->edges[2 * b->nedges + 1] = dst;
 	b->nedges++;
@@ -162,51 +436,32 @@ lin_builder_edge(LinBuilder *b, uint32_t src, uint32_t dst, LinError *err)
 LinStatus
 lin_builder_view(LinBuilder *b, const LinView *v, LinError *err)
 {
-	uint32_t	base = (uint32_t) b->nocc;
-	uint32_t	i, e, id;
-	LinStatus	st;
+	LinMem	   *m = b->mem;
+	uint32_t   *ids;
+	uint32_t	i, e;
+	LinStatus	st = LIN_OK;
 
-	for (i = 0; i < v->nnodes; i++)
+	if (v->nnodes == 0)
+		return LIN_OK;
+	ids = m->alloc((size_t) v->nnodes * sizeof(uint32_t), m->ctx);
+	if (!ids)
+		return fail_nomem(err);
+	for (i = 0; i < v->nnodes && st == LIN_OK; i++)
 	{
 		size_t		l;
 		const char *t = lin_node(v, i, &l);
 
-		if ((st = lin_builder_node(b, t, l, &id, err)) != LIN_OK)
-			return st;
+		st = lin_builder_node(b, t, l, &ids[i], err);
+		MREG_CHECK_INTERRUPTS();
 	}
-	for (i = 0; i < v->nnodes; i++)
-		for (e = v->ostart[i]; e < v->ostart[i + 1]; e++)
-			if ((st = lin_builder_edge(b, base + i, base + v->odst[e], err)) != LIN_OK)
-				return st;
-	return LIN_OK;
-}
-
-typedef struct OccRef
-{
-	const char *p;
-	uint32_t	len;
-	uint32_t	occ;
-} OccRef;
-
-static int
-occref_cmp(const void *a, const void *b)
-{
-	const OccRef *x = a;
-	const OccRef *y = b;
-	int			c = lin_textcmp(x->p, x->len, y->p, y->len);
-
-	if (c != 0)
-		return c;
-	return (x->occ > y->occ) - (x->occ < y->occ);
-}
-
-static int
-u64_cmp(const void *a, const void *b)
-{
-	uint64_t	x = *(const uint64_t *) a;
-	uint64_t	y = *(const uint64_t *) b;
-
-	return (x > y) - (x < y);
+	for (i = 0; i < v->nnodes && st == LIN_OK; i++)
+	{
+		for (e = v->ostart[i]; e < v->ostart[i + 1] && st == LIN_OK; e++)
+			st = lin_builder_edge(b, ids[i], ids[v->odst[e]], err);
+		MREG_CHECK_INTERRUPTS();
+	}
+	m->free(ids, m->ctx);
+	return st;
 }
 
 /* Allocate a body for the given sizes and fill in its header and pointers. */
@@ -255,6 +510,7 @@ check_acyclic(LinMem *m, uint32_t nn, const uint32_t *ostart, const uint32_t *od
 	uint8_t    *color;
 	uint32_t   *stack, *iter;
 	uint32_t	sp, r;
+	size_t		ticks = 0;
 	LinStatus	st = LIN_OK;
 
 	if (nn == 0)
@@ -270,6 +526,7 @@ check_acyclic(LinMem *m, uint32_t nn, const uint32_t *ostart, const uint32_t *od
 	memset(color, 0, nn);
 	for (r = 0; r < nn && st == LIN_OK; r++)
 	{
+		TICK(ticks);
 		if (color[r])
 			continue;
 		sp = 0;
@@ -281,6 +538,7 @@ check_acyclic(LinMem *m, uint32_t nn, const uint32_t *ostart, const uint32_t *od
 		{
 			uint32_t	u = stack[sp - 1];
 
+			TICK(ticks);
 			if (iter[sp - 1] < ostart[u + 1])
 			{
 				uint32_t	v = odst[iter[sp - 1]++];
@@ -371,6 +629,54 @@ done:
 	return st;
 }
 
+/*
+ * Refuse a value whose canonical text (lin_text) would exceed LIN_MAX_TEXT:
+ * every edge prints as "src -> dst", every node without edges alone, joined
+ * by "; ".  Nodes are refs[0..nn) (sorted), edges sorted src << 32 | dst.
+ */
+static LinStatus
+check_text_size(LinMem *m, uint32_t nn, uint32_t ne, const OccRef *refs, const uint64_t *edges, LinError *err)
+{
+	uint8_t    *touched;
+	size_t		n = 0, stmts = ne, ticks = 0;
+	uint32_t	i, e;
+
+	if (nn == 0)
+		return LIN_OK;
+	touched = m->alloc(nn, m->ctx);
+	if (!touched)
+		return fail_nomem(err);
+	memset(touched, 0, nn);
+	for (e = 0; e < ne; e++)
+	{
+		uint32_t	s = (uint32_t) (edges[e] >> 32), d = (uint32_t) edges[e];
+
+		n += (size_t) refs[s].len + 4 + refs[d].len;
+		touched[s] = touched[d] = 1;
+		TICK(ticks);
+	}
+	for (i = 0; i < nn; i++)
+		if (!touched[i])
+		{
+			n += refs[i].len;
+			stmts++;
+		}
+	m->free(touched, m->ctx);
+	if (stmts > 1)
+		n += 2 * (stmts - 1);
+	if (n > LIN_MAX_TEXT)
+	{
+		err->status = LIN_ERR_TOOBIG;
+		err->pos = LIN_NOPOS;
+		snprintf(err->msg, sizeof(err->msg),
+				 "the text form would be %zu bytes, more than the limit of %zu MB",
+				 n, LIN_MAX_TEXT / (1024 * 1024));
+		err->hint[0] = '\0';
+		return LIN_ERR_TOOBIG;
+	}
+	return LIN_OK;
+}
+
 LinStatus
 lin_build(const LinBuilder *b, size_t prefix, char **out, size_t *outlen, LinError *err)
 {
@@ -383,7 +689,7 @@ lin_build(const LinBuilder *b, size_t prefix, char **out, size_t *outlen, LinErr
 	size_t		poolsize = 0, i;
 	uint32_t   *noff, *ostart, *odst;
 	char	   *pool, *buf = NULL;
-	size_t		buflen;
+	size_t		buflen, ticks = 0;
 	LinStatus	st = LIN_OK;
 
 	err->status = LIN_OK;
@@ -404,10 +710,15 @@ lin_build(const LinBuilder *b, size_t prefix, char **out, size_t *outlen, LinErr
 			refs[i].len = b->occ_len[i];
 			refs[i].occ = (uint32_t) i;
 		}
-		qsort(refs, n, sizeof(OccRef), occref_cmp);
-		/* unique nodes: compact refs in place, map occurrences */
+		if (!sort_occrefs(refs, n, m))
+		{
+			st = fail_nomem(err);
+			goto done;
+		}
+		/* unique nodes (the builder has none twice; kept for safety): compact, map */
 		for (i = 0; i < n; i++)
 		{
+			TICK(ticks);
 			if (nn == 0 || lin_textcmp(refs[nn - 1].p, refs[nn - 1].len, refs[i].p, refs[i].len) != 0)
 			{
 				refs[nn] = refs[i];
@@ -427,11 +738,17 @@ lin_build(const LinBuilder *b, size_t prefix, char **out, size_t *outlen, LinErr
 		}
 		for (i = 0; i < b->nedges; i++)
 			edges[i] = ((uint64_t) occ2node[b->edges[2 * i]] << 32) | occ2node[b->edges[2 * i + 1]];
-		qsort(edges, b->nedges, sizeof(uint64_t), u64_cmp);
+		if (!sort_u64(edges, b->nedges, m))
+		{
+			st = fail_nomem(err);
+			goto done;
+		}
 		for (i = 0; i < b->nedges; i++)
 			if (ne == 0 || edges[ne - 1] != edges[i])
 				edges[ne++] = edges[i];
 	}
+	if ((st = check_text_size(m, nn, ne, refs, edges, err)) != LIN_OK)
+		goto done;
 	if ((st = body_alloc(m, prefix, nn, ne, poolsize, &buf, &buflen, &noff, &ostart, &odst, &pool, err)) != LIN_OK)
 		goto done;
 	{
@@ -440,6 +757,7 @@ lin_build(const LinBuilder *b, size_t prefix, char **out, size_t *outlen, LinErr
 
 		for (k = 0; k < nn; k++)
 		{
+			TICK(ticks);
 			noff[k] = (uint32_t) off;
 			memcpy(pool + off, refs[k].p, refs[k].len);
 			off += refs[k].len;
@@ -519,6 +837,7 @@ lin_view(const void *body, size_t len, LinView *v, int validate, LinMem *mem, Li
 		char	   *c;
 		LinError	e2;
 
+		MREG_CHECK_INTERRUPTS();
 		if (i > 0)
 		{
 			size_t		pl;
@@ -591,6 +910,7 @@ int
 lin_contains(const LinView *a, const LinView *b)
 {
 	uint32_t	i, e;
+	size_t		ticks = 0;
 
 	if (b->nnodes > a->nnodes || b->nedges > a->nedges)
 		return 0;
@@ -600,6 +920,7 @@ lin_contains(const LinView *a, const LinView *b)
 		const char *t = lin_node(b, i, &l);
 		int64_t		ai = lin_find(a, t, l);
 
+		TICK(ticks);
 		if (ai < 0)
 			return 0;
 		for (e = b->ostart[i]; e < b->ostart[i + 1]; e++)
@@ -621,12 +942,14 @@ lin_overlaps(const LinView *a, const LinView *b)
 	const LinView *s = a->nnodes <= b->nnodes ? a : b;
 	const LinView *l = a->nnodes <= b->nnodes ? b : a;
 	uint32_t	i;
+	size_t		ticks = 0;
 
 	for (i = 0; i < s->nnodes; i++)
 	{
 		size_t		n;
 		const char *t = lin_node(s, i, &n);
 
+		TICK(ticks);
 		if (lin_find(l, t, n) >= 0)
 			return 1;
 	}
@@ -682,7 +1005,7 @@ lin_reach(const LinView *v, uint32_t start, int upstream, LinMem *m,
 	const uint32_t *adjs, *adj;
 	uint8_t    *mark = NULL;
 	uint32_t	qh = 0, qt = 0, i, e, keep = 0, kedges = 0;
-	size_t		kpool = 0;
+	size_t		kpool = 0, ticks = 0;
 	uint32_t   *noff, *ostart, *odst;
 	char	   *pool, *buf = NULL;
 	size_t		buflen;
@@ -718,8 +1041,11 @@ lin_reach(const LinView *v, uint32_t start, int upstream, LinMem *m,
 		/* queue doubles as a fill cursor here */
 		memcpy(queue, istart, (size_t) nn * sizeof(uint32_t));
 		for (i = 0; i < nn; i++)
+		{
+			TICK(ticks);
 			for (e = v->ostart[i]; e < v->ostart[i + 1]; e++)
 				isrc[queue[v->odst[e]]++] = i;
+		}
 		adjs = istart;
 		adj = isrc;
 	}
@@ -734,6 +1060,7 @@ lin_reach(const LinView *v, uint32_t start, int upstream, LinMem *m,
 	{
 		uint32_t	u = queue[qh++];
 
+		TICK(ticks);
 		for (e = adjs[u]; e < adjs[u + 1]; e++)
 			if (!mark[adj[e]])
 			{
@@ -744,6 +1071,7 @@ lin_reach(const LinView *v, uint32_t start, int upstream, LinMem *m,
 	/* induced subgraph, in node order so it stays canonical */
 	for (i = 0; i < nn; i++)
 	{
+		TICK(ticks);
 		if (!mark[i])
 			continue;
 		newid[i] = keep++;
@@ -791,4 +1119,60 @@ done:
 	if (isrc)
 		m->free(isrc, m->ctx);
 	return st;
+}
+
+LinStatus
+lin_distance(const LinView *v, uint32_t src, uint32_t dst, LinMem *m, int64_t *dist, LinError *err)
+{
+	uint32_t	nn = v->nnodes;
+	uint32_t   *d, *queue;
+	uint32_t	qh = 0, qt = 0, e;
+	size_t		ticks = 0;
+
+	err->status = LIN_OK;
+	err->detail = NULL;
+	err->hint[0] = '\0';
+	*dist = -1;
+	if (src == dst)
+	{
+		*dist = 0;
+		return LIN_OK;
+	}
+	d = m->alloc((size_t) nn * sizeof(uint32_t), m->ctx);
+	queue = m->alloc((size_t) nn * sizeof(uint32_t), m->ctx);
+	if (!d || !queue)
+	{
+		if (d)
+			m->free(d, m->ctx);
+		if (queue)
+			m->free(queue, m->ctx);
+		return fail_nomem(err);
+	}
+	/* breadth-first from src; d[i] = edges from src + 1, 0 unvisited */
+	memset(d, 0, (size_t) nn * sizeof(uint32_t));
+	d[src] = 1;
+	queue[qt++] = src;
+	while (qh < qt && *dist < 0)
+	{
+		uint32_t	u = queue[qh++];
+
+		TICK(ticks);
+		for (e = v->ostart[u]; e < v->ostart[u + 1]; e++)
+		{
+			uint32_t	w = v->odst[e];
+
+			if (d[w])
+				continue;
+			d[w] = d[u] + 1;
+			if (w == dst)
+			{
+				*dist = (int64_t) d[u];
+				break;
+			}
+			queue[qt++] = w;
+		}
+	}
+	m->free(d, m->ctx);
+	m->free(queue, m->ctx);
+	return LIN_OK;
 }

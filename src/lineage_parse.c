@@ -1,9 +1,11 @@
 /*
  * lineage_parse.c: text grammar of mreg.lineage (backend-free, see
  * lineage_parse.h): node canonicalization, graph text parsing and the
- * canonical text output.
+ * canonical text output, node families and project-relative renaming.
+ * Long loops call MREG_CHECK_INTERRUPTS(); all memory comes from LinMem.
  */
 #include "lineage_parse.h"
+#include "mreg_interrupt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -86,6 +88,16 @@ syntax(LinError *err, size_t pos, const char *msg, const char *hint)
 }
 
 static LinStatus
+nodelen(LinError *err, size_t pos)
+{
+	err->status = LIN_ERR_NODELEN;
+	err->pos = pos;
+	snprintf(err->msg, sizeof(err->msg), "node longer than %d bytes", LIN_MAX_NODE);
+	err->hint[0] = '\0';
+	return LIN_ERR_NODELEN;
+}
+
+static LinStatus
 nomem(LinError *err)
 {
 	err->status = LIN_ERR_NOMEM;
@@ -149,10 +161,12 @@ put_maybe_quoted(Buf *b, const char *s, size_t len, int quote)
 
 /*
  * Read a quoted string starting at s[*pos] == '"'; append its content
- * (unescaped) to tmp, leave *pos after the closing quote.
+ * (unescaped) to tmp, leave *pos after the closing quote.  Content longer
+ * than LIN_MAX_NODE is refused early (LIN_ERR_NODELEN at node_start), so a
+ * huge quoted name is never copied.
  */
 static LinStatus
-read_quoted(const char *s, size_t len, size_t *pos, Buf *tmp, const char *what, LinError *err)
+read_quoted(const char *s, size_t len, size_t *pos, Buf *tmp, const char *what, size_t node_start, LinError *err)
 {
 	size_t		open = *pos;
 	size_t		p = open + 1;
@@ -161,6 +175,8 @@ read_quoted(const char *s, size_t len, size_t *pos, Buf *tmp, const char *what, 
 
 	for (;;)
 	{
+		if (tmp->len + (p - start) > LIN_MAX_NODE)
+			return nodelen(err, node_start);
 		if (p >= len)
 		{
 			snprintf(msg, sizeof(msg), "unterminated quoted %s", what);
@@ -195,6 +211,7 @@ static LinStatus
 parse_node(const char *s, size_t len, size_t *pos, Buf *out, Buf *tmp, LinError *err)
 {
 	size_t		p = *pos;
+	size_t		start = out->len;
 	size_t		tok, toklen;
 	size_t		kind, kindlen;
 	size_t		i;
@@ -210,7 +227,7 @@ parse_node(const char *s, size_t len, size_t *pos, Buf *out, Buf *tmp, LinError 
 	{
 		size_t		q = p;
 
-		st = read_quoted(s, len, &p, tmp, "project", err);
+		st = read_quoted(s, len, &p, tmp, "project", *pos, err);
 		if (st != LIN_OK)
 			return st;
 		if (p >= len || s[p] != '/')
@@ -280,7 +297,7 @@ parse_node(const char *s, size_t len, size_t *pos, Buf *out, Buf *tmp, LinError 
 		size_t		q = p;
 
 		tmp->len = 0;
-		st = read_quoted(s, len, &p, tmp, "name", err);
+		st = read_quoted(s, len, &p, tmp, "name", *pos, err);
 		if (st != LIN_OK)
 			return st;
 		if (tmp->len == 0)
@@ -296,7 +313,11 @@ parse_node(const char *s, size_t len, size_t *pos, Buf *out, Buf *tmp, LinError 
 		size_t		n = p;
 
 		while (p < len && is_barechar((unsigned char) s[p]) && !is_arrow(s, len, p))
+		{
 			p++;
+			if (out->len - start + (p - n) > LIN_MAX_NODE)
+				return nodelen(err, *pos);
+		}
 		if (p == n)
 			return syntax(err, p, "expected a node name after \":\"", NULL);
 		if (p < len && s[p] == '"')
@@ -305,6 +326,8 @@ parse_node(const char *s, size_t len, size_t *pos, Buf *out, Buf *tmp, LinError 
 		if (!buf_put(out, s + n, p - n))
 			return nomem(err);
 	}
+	if (out->len - start > LIN_MAX_NODE)
+		return nodelen(err, *pos);
 	*pos = p;
 	return LIN_OK;
 }
@@ -382,6 +405,7 @@ lin_parse(const char *s, size_t len, LinMem *mem, size_t prefix, char **out, siz
 	}
 	for (;;)
 	{
+		MREG_CHECK_INTERRUPTS();
 		p = skip_space(s, len, p);
 		if (p >= len)
 			break;
@@ -397,6 +421,7 @@ lin_parse(const char *s, size_t len, LinMem *mem, size_t prefix, char **out, siz
 			goto done;
 		for (;;)
 		{
+			MREG_CHECK_INTERRUPTS();
 			p = skip_space(s, len, p);
 			if (p >= len || s[p] == ';')
 				break;
@@ -458,6 +483,7 @@ lin_text(const LinView *v, LinMem *mem, size_t prefix, char **out, size_t *outle
 	{
 		size_t		l = v->noff[i + 1] - v->noff[i];
 
+		MREG_CHECK_INTERRUPTS();
 		if (v->ostart[i] == v->ostart[i + 1])
 		{
 			if (!hasin[i])
@@ -499,6 +525,7 @@ lin_text(const LinView *v, LinMem *mem, size_t prefix, char **out, size_t *outle
 		size_t		l;
 		const char *t = lin_node(v, i, &l);
 
+		MREG_CHECK_INTERRUPTS();
 		if (v->ostart[i] == v->ostart[i + 1])
 		{
 			if (!hasin[i])
@@ -623,4 +650,223 @@ lin_unquote(const char *s, size_t len, char *dst)
 			i++;				/* skip the second quote of a pair */
 	}
 	return n;
+}
+
+/* ---- families ------------------------------------------------------------ */
+
+/*
+ * The family of canonical node text node[0..len) into o (reset first), with
+ * name as scratch: 1 when it has one, 0 when not, -1 out of memory.  The
+ * project and "kind:" are kept verbatim (they are canonical already); the
+ * name is unquoted, cut at its last '@' and quoted again as the
+ * canonicaliser does (put_maybe_quoted / name_needs_quotes).
+ */
+static int
+family_into(const char *node, size_t len, Buf *o, Buf *name)
+{
+	LinNodeParts parts;
+	size_t		nl, at;
+
+	o->len = 0;
+	if (!lin_node_parts(node, len, &parts))
+		return 0;
+	name->len = 0;
+	if (!buf_reserve(name, parts.name_len))
+		return -1;
+	nl = lin_unquote(node + parts.name_off, parts.name_len, name->data);
+	for (at = nl; at > 0 && name->data[at - 1] != '@'; at--)
+		;
+	if (at <= 1)
+		return 0;				/* no '@', or nothing before it */
+	at--;
+	if (!buf_put(o, node, parts.name_off) ||
+		!put_maybe_quoted(o, name->data, at, name_needs_quotes(name->data, at)))
+		return -1;
+	return 1;
+}
+
+LinStatus
+lin_node_family(const char *node, size_t len, LinMem *mem, char **out, size_t *outlen, LinError *err)
+{
+	Buf			o = {mem, NULL, 0, 0};
+	Buf			name = {mem, NULL, 0, 0};
+	int			r;
+
+	err->status = LIN_OK;
+	err->detail = NULL;
+	err->hint[0] = '\0';
+	*out = NULL;
+	*outlen = 0;
+	r = family_into(node, len, &o, &name);
+	if (name.data)
+		mem->free(name.data, mem->ctx);
+	if (r <= 0)
+	{
+		if (o.data)
+			mem->free(o.data, mem->ctx);
+		return r < 0 ? nomem(err) : LIN_OK;
+	}
+	*out = o.data;
+	*outlen = o.len;
+	return LIN_OK;
+}
+
+LinStatus
+lin_has_family(const LinView *v, const char *q, size_t qlen, LinMem *mem, int *found, LinError *err)
+{
+	LinNodeParts qp;
+	Buf			o = {mem, NULL, 0, 0};
+	Buf			name = {mem, NULL, 0, 0};
+	size_t		pre;
+	uint32_t	lo = 0, hi = v->nnodes, i;
+	LinStatus	st = LIN_OK;
+
+	err->status = LIN_OK;
+	err->detail = NULL;
+	err->hint[0] = '\0';
+	*found = 0;
+	if (!lin_node_parts(q, qlen, &qp))
+		return LIN_OK;
+	/*
+	 * A node of family q starts with q's "[project/]kind:" (kept verbatim),
+	 * and so does q itself: those nodes are one range in node order.
+	 */
+	pre = qp.name_off;
+	while (lo < hi)
+	{
+		uint32_t	mid = lo + (hi - lo) / 2;
+		size_t		ml;
+		const char *mt = lin_node(v, mid, &ml);
+
+		if (lin_textcmp(mt, ml, q, pre) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < v->nnodes && !*found; i++)
+	{
+		size_t		l;
+		const char *t = lin_node(v, i, &l);
+		int			r;
+
+		MREG_CHECK_INTERRUPTS();
+		if (l < pre || memcmp(t, q, pre) != 0)
+			break;
+		if (l == qlen && memcmp(t, q, l) == 0)
+		{
+			*found = 1;
+			break;
+		}
+		r = family_into(t, l, &o, &name);
+		if (r < 0)
+		{
+			st = nomem(err);
+			break;
+		}
+		if (r > 0 && o.len == qlen && memcmp(o.data, q, qlen) == 0)
+			*found = 1;
+	}
+	if (o.data)
+		mem->free(o.data, mem->ctx);
+	if (name.data)
+		mem->free(name.data, mem->ctx);
+	return st;
+}
+
+/* ---- project-relative names ------------------------------------------------ */
+
+static LinStatus
+invalid(LinError *err, const char *msg)
+{
+	err->status = LIN_ERR_INVALID;
+	err->pos = LIN_NOPOS;
+	snprintf(err->msg, sizeof(err->msg), "%s", msg);
+	err->hint[0] = '\0';
+	return LIN_ERR_INVALID;
+}
+
+#define SHOW_NODE 200
+
+LinStatus
+lin_relative(const LinView *v, const char *project, size_t projlen, LinMem *mem,
+			 size_t prefix, char **out, size_t *outlen, LinError *err)
+{
+	Buf			pfx = {mem, NULL, 0, 0};
+	LinBuilder	b;
+	uint32_t   *ids = NULL;
+	uint32_t	i, e;
+	LinStatus	st = LIN_OK;
+
+	err->status = LIN_OK;
+	err->detail = NULL;
+	err->hint[0] = '\0';
+	if (projlen == 0)
+		return invalid(err, "empty project name");
+	if (memchr(project, '\0', projlen) != NULL)
+		return invalid(err, "NUL byte in a project name");
+	/* the project as a canonical node text writes it, with its "/" */
+	if (!put_maybe_quoted(&pfx, project, projlen, proj_needs_quotes(project, projlen)) ||
+		!buf_put(&pfx, "/", 1))
+	{
+		if (pfx.data)
+			mem->free(pfx.data, mem->ctx);
+		return nomem(err);
+	}
+	lin_builder_init(&b, mem);
+	if (v->nnodes > 0 && !(ids = mem->alloc((size_t) v->nnodes * sizeof(uint32_t), mem->ctx)))
+	{
+		st = nomem(err);
+		goto done;
+	}
+	for (i = 0; i < v->nnodes; i++)
+	{
+		size_t		l;
+		const char *t = lin_node(v, i, &l);
+
+		MREG_CHECK_INTERRUPTS();
+		/*
+		 * A canonical node starting with the prefix has exactly that project:
+		 * a node without project starts with "kind:" (no '/'), and a quoted
+		 * project ends at the first lone quote.
+		 */
+		if (l > pfx.len && memcmp(t, pfx.data, pfx.len) == 0)
+		{
+			t += pfx.len;
+			l -= pfx.len;
+		}
+		if ((st = lin_builder_node(&b, t, l, &ids[i], err)) != LIN_OK)
+			goto done;
+		if (ids[i] != i)
+		{
+			/* node ids are 0, 1, ... while no two nodes merge: ids[i] is node ids[i] */
+			size_t		al, bl;
+			const char *a = lin_node(v, ids[i], &al);
+			const char *c = lin_node(v, i, &bl);
+			size_t		dl = 3 * SHOW_NODE + 64;
+
+			invalid(err, "two nodes would become one");
+			err->detail = mem->alloc(dl, mem->ctx);
+			if (err->detail)
+				snprintf(err->detail, dl, "\"%.*s\" and \"%.*s\" would both be \"%.*s\"",
+						 (int) (al > SHOW_NODE ? SHOW_NODE : al), a,
+						 (int) (bl > SHOW_NODE ? SHOW_NODE : bl), c,
+						 (int) (l > SHOW_NODE ? SHOW_NODE : l), t);
+			st = LIN_ERR_INVALID;
+			goto done;
+		}
+	}
+	for (i = 0; i < v->nnodes; i++)
+	{
+		MREG_CHECK_INTERRUPTS();
+		for (e = v->ostart[i]; e < v->ostart[i + 1]; e++)
+			if ((st = lin_builder_edge(&b, ids[i], ids[v->odst[e]], err)) != LIN_OK)
+				goto done;
+	}
+	st = lin_build(&b, prefix, out, outlen, err);
+done:
+	if (ids)
+		mem->free(ids, mem->ctx);
+	mem->free(pfx.data, mem->ctx);
+	lin_builder_free(&b);
+	return st;
 }

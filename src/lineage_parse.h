@@ -39,6 +39,30 @@
 /* The largest body we produce; a varlena cannot exceed 1 GB. */
 #define LIN_MAX_BODY ((size_t) 0x3FFFFF00)
 
+/*
+ * Limits checked whenever a value is built (doc/lineage.md, "Limits").
+ * LIN_MAX_NODE: bytes of canonical text of one node; it is also the longest
+ * exact GIN key, so every node built under the limit has an exact key.
+ * LIN_MAX_TEXT: bytes of the canonical text form of a whole value.  Far
+ * below 1 GB so that what can be stored can also be printed and dumped: the
+ * text may grow 4x in a client-encoding conversion and 2x more in COPY's
+ * escaping, and pg_dump/psql hold whole rows in memory.
+ */
+#define LIN_MAX_NODE 1024
+#define LIN_MAX_TEXT ((size_t) 64 * 1024 * 1024)
+
+/*
+ * GIN keys (lin_gin_key): a key text of at most LIN_GIN_MAXKEY bytes is the
+ * key itself (exact); a longer one is its first LIN_GIN_MAXKEY bytes, '#'
+ * and 16 hex digits of lin_hash64 of the whole text (lossy).  A family key
+ * is LIN_FAMILY_TAG followed by a family text: no canonical node text starts
+ * with '@' (it starts with a project character, '"' or a kind letter), so
+ * family keys never equal node keys.
+ */
+#define LIN_GIN_MAXKEY 1024
+#define LIN_GIN_KEYBUF (LIN_GIN_MAXKEY + 17)
+#define LIN_FAMILY_TAG '@'
+
 typedef struct LinMem
 {
 	/* alloc and realloc return NULL on failure (a backend may throw instead) */
@@ -55,8 +79,12 @@ typedef enum LinStatus
 	LIN_ERR_CYCLE,				/* the graph has a cycle: detail names it */
 	LIN_ERR_NOMEM,				/* allocator returned NULL */
 	LIN_ERR_TOOBIG,				/* value would exceed LIN_MAX_BODY */
-	LIN_ERR_CORRUPT				/* a binary body failed validation */
+	LIN_ERR_CORRUPT,			/* a binary body failed validation */
+	LIN_ERR_NODELEN,			/* a node longer than LIN_MAX_NODE: pos set (or LIN_NOPOS) */
+	LIN_ERR_INVALID				/* an invalid argument: msg, maybe detail */
 } LinStatus;
+
+#define LIN_NOPOS ((size_t) -1)
 
 typedef struct LinError
 {
@@ -91,19 +119,26 @@ typedef struct LinNodeParts
 
 /*
  * Builder: collects node texts (already canonical) and edges between them,
- * then sorts, deduplicates, checks acyclicity and writes a body.  A builder
- * can be finished any number of times (lin_build does not change it).
+ * then sorts, checks acyclicity and writes a body.  Nodes and edges are
+ * deduplicated as they arrive (hash tables over the interned node texts and
+ * over the edge pairs), so its memory follows the number of distinct nodes
+ * and edges, not the number of additions.  A builder can be finished any
+ * number of times (lin_build does not change it).
  */
 typedef struct LinBuilder
 {
 	LinMem	   *mem;
 	char	   *pool;
 	size_t		poolsize, poolcap;
-	uint32_t   *occ_off;		/* per occurrence: offset into pool */
+	uint32_t   *occ_off;		/* per distinct node: offset into pool */
 	uint32_t   *occ_len;
 	size_t		nocc, occcap;
-	uint32_t   *edges;			/* pairs of occurrence ids */
+	uint32_t   *edges;			/* distinct pairs of node ids */
 	size_t		nedges, edgecap;
+	uint64_t   *nhash;			/* open addressing: hash << 32 | node id + 1, 0 empty */
+	size_t		nhashcap;		/* a power of two, or 0 */
+	uint64_t   *ehash;			/* open addressing: src << 32 | dst, UINT64_MAX empty */
+	size_t		ehashcap;
 } LinBuilder;
 
 /* ---- nodes ---------------------------------------------------------- */
@@ -129,7 +164,7 @@ size_t		lin_unquote(const char *s, size_t len, char *dst);
 
 void		lin_builder_init(LinBuilder *b, LinMem *mem);
 void		lin_builder_free(LinBuilder *b);
-/* add a canonical node text; returns its occurrence id in *id */
+/* add a canonical node text; returns its id in *id (the same id for the same text) */
 LinStatus	lin_builder_node(LinBuilder *b, const char *canon, size_t len, uint32_t *id, LinError *err);
 LinStatus	lin_builder_edge(LinBuilder *b, uint32_t src, uint32_t dst, LinError *err);
 /* add every node and edge of a body */
@@ -198,5 +233,48 @@ int			lin_textcmp(const char *a, size_t alen, const char *b, size_t blen);
 
 /* 64-bit FNV-1a, for GIN keys of very long nodes. */
 uint64_t	lin_hash64(const char *s, size_t len);
+
+/*
+ * The GIN key of s[0..len) (a node text; with family, the family key of the
+ * family text s), written to dst, which holds LIN_GIN_KEYBUF bytes (no NUL).
+ * Returns the key's length; a key longer than LIN_GIN_MAXKEY is lossy.
+ */
+size_t		lin_gin_key(const char *s, size_t len, int family, char *dst);
+
+/* the length lin_gin_key will return for s of len bytes */
+static inline size_t
+lin_gin_key_len(size_t len, int family)
+{
+	size_t		n = len + (family ? 1 : 0);
+
+	return n <= LIN_GIN_MAXKEY ? n : LIN_GIN_KEYBUF;
+}
+
+/* ---- families, distances, renaming ------------------------------------ */
+
+/*
+ * The family of a canonical node text: when its unquoted name contains '@',
+ * the same project and kind with the name up to its last '@', canonically
+ * quoted (fraud/model:m5@1.0.0 -> fraud/model:m5).  *out is NULL (and
+ * LIN_OK returned) when the node has no family (no '@', or nothing before it).
+ */
+LinStatus	lin_node_family(const char *node, size_t len, LinMem *mem,
+							char **out, size_t *outlen, LinError *err);
+
+/* Does some node of v equal the canonical node text q or have family q? */
+LinStatus	lin_has_family(const LinView *v, const char *q, size_t qlen, LinMem *mem,
+						   int *found, LinError *err);
+
+/* Edges on a shortest path src -> dst (node indexes), or -1 when none. */
+LinStatus	lin_distance(const LinView *v, uint32_t src, uint32_t dst, LinMem *mem,
+						 int64_t *dist, LinError *err);
+
+/*
+ * The same graph with the prefix "project/" removed from the nodes of that
+ * project (project given unquoted), as a new body (prefix/out as lin_build).
+ * Two nodes that would become one: LIN_ERR_INVALID, detail naming both.
+ */
+LinStatus	lin_relative(const LinView *v, const char *project, size_t projlen, LinMem *mem,
+						 size_t prefix, char **out, size_t *outlen, LinError *err);
 
 #endif							/* MREG_LINEAGE_PARSE_H */

@@ -147,6 +147,28 @@ CREATE OPERATOR mreg.>= (
     COMMUTATOR = OPERATOR(mreg.<=), NEGATOR = OPERATOR(mreg.<),
     RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 
+-- families: model:m5 is the family of model:m5@1.0.0 (the name up to its last '@')
+CREATE FUNCTION mreg.lineage_family(node pg_catalog.text) RETURNS pg_catalog.text
+    AS 'MODULE_PATHNAME', 'lineage_family' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mreg.lineage_family(pg_catalog.text) IS
+    'Family of a node: same project and kind, the unquoted name up to its last @, canonically quoted; NULL when the name has no @';
+CREATE FUNCTION mreg.lineage_contains_family(mreg.lineage, family pg_catalog.text) RETURNS pg_catalog.bool
+    AS 'MODULE_PATHNAME', 'lineage_contains_family' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mreg.lineage_contains_family(mreg.lineage, pg_catalog.text) IS
+    'Does the lineage contain some version of the node: a node of that family, or the node itself? (implements lineage @>> text)';
+CREATE FUNCTION mreg.lineage_family_contained(family pg_catalog.text, mreg.lineage) RETURNS pg_catalog.bool
+    AS 'MODULE_PATHNAME', 'lineage_family_contained' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mreg.lineage_family_contained(pg_catalog.text, mreg.lineage) IS
+    'Is some version of the node in the lineage? (implements text <<@ lineage)';
+CREATE OPERATOR mreg.@>> (
+    LEFTARG = mreg.lineage, RIGHTARG = pg_catalog.text, FUNCTION = mreg.lineage_contains_family,
+    COMMUTATOR = OPERATOR(mreg.<<@), RESTRICT = pg_catalog.contsel, JOIN = pg_catalog.contjoinsel);
+CREATE OPERATOR mreg.<<@ (
+    LEFTARG = pg_catalog.text, RIGHTARG = mreg.lineage, FUNCTION = mreg.lineage_family_contained,
+    COMMUTATOR = OPERATOR(mreg.@>>), RESTRICT = pg_catalog.contsel, JOIN = pg_catalog.contjoinsel);
+COMMENT ON OPERATOR mreg.@>> (mreg.lineage, pg_catalog.text) IS 'lineage contains some version of the node (a node of that family, or the node)';
+COMMENT ON OPERATOR mreg.<<@ (pg_catalog.text, mreg.lineage) IS 'some version of the node is in the lineage';
+
 COMMENT ON OPERATOR mreg.@> (mreg.lineage, pg_catalog.text) IS 'lineage contains the node';
 COMMENT ON OPERATOR mreg.<@ (pg_catalog.text, mreg.lineage) IS 'node is in the lineage';
 COMMENT ON OPERATOR mreg.@> (mreg.lineage, mreg.lineage) IS 'left lineage has the right one as a subgraph';
@@ -199,10 +221,10 @@ CREATE FUNCTION mreg.lineage_gin_triconsistent(pg_catalog.internal, pg_catalog.i
 COMMENT ON FUNCTION mreg.lineage_gin_key_cmp(pg_catalog.text, pg_catalog.text) IS
     'GIN support: bytewise order of node keys';
 COMMENT ON FUNCTION mreg.lineage_gin_extract_value(mreg.lineage, pg_catalog.internal, pg_catalog.internal) IS
-    'GIN support: node keys of a lineage';
+    'GIN support: node keys and family keys of a lineage';
 COMMENT ON FUNCTION mreg.lineage_gin_extract_query(mreg.lineage, pg_catalog.internal, pg_catalog.int2,
         pg_catalog.internal, pg_catalog.internal, pg_catalog.internal, pg_catalog.internal) IS
-    'GIN support: node keys of a query (@> text, @> lineage, &&)';
+    'GIN support: keys of a query (@> text, @> lineage, &&, @>> text)';
 COMMENT ON FUNCTION mreg.lineage_gin_consistent(pg_catalog.internal, pg_catalog.int2, mreg.lineage,
         pg_catalog.int4, pg_catalog.internal, pg_catalog.internal, pg_catalog.internal, pg_catalog.internal) IS
     'GIN support: boolean consistency check';
@@ -214,6 +236,7 @@ CREATE OPERATOR CLASS mreg.lineage_gin_ops DEFAULT FOR TYPE mreg.lineage USING g
     OPERATOR 3 mreg.&& (mreg.lineage, mreg.lineage),
     OPERATOR 7 mreg.@> (mreg.lineage, mreg.lineage),
     OPERATOR 9 mreg.@> (mreg.lineage, pg_catalog.text),
+    OPERATOR 10 mreg.@>> (mreg.lineage, pg_catalog.text),
     FUNCTION 1 mreg.lineage_gin_key_cmp(pg_catalog.text, pg_catalog.text),
     FUNCTION 2 mreg.lineage_gin_extract_value(mreg.lineage, pg_catalog.internal, pg_catalog.internal),
     FUNCTION 3 mreg.lineage_gin_extract_query(mreg.lineage, pg_catalog.internal, pg_catalog.int2,
@@ -224,7 +247,7 @@ CREATE OPERATOR CLASS mreg.lineage_gin_ops DEFAULT FOR TYPE mreg.lineage USING g
         pg_catalog.int4, pg_catalog.internal, pg_catalog.internal, pg_catalog.internal),
     STORAGE pg_catalog.text;
 COMMENT ON OPERATOR CLASS mreg.lineage_gin_ops USING gin IS
-    'GIN operator class over lineage nodes: @> text (contains node), @> lineage, &&';
+    'GIN operator class over lineage nodes and node families: @> text (contains node), @> lineage, &&, @>> text (contains a version)';
 
 -- ---- functions ---------------------------------------------------------------------
 
@@ -252,6 +275,15 @@ CREATE FUNCTION mreg.downstream(mreg.lineage, node pg_catalog.text) RETURNS mreg
     AS 'MODULE_PATHNAME', 'lineage_downstream' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION mreg.downstream(mreg.lineage, pg_catalog.text) IS
     'Subgraph induced by the node and all its descendants (empty when the node is absent)';
+
+CREATE FUNCTION mreg.lineage_distance(mreg.lineage, src pg_catalog.text, dst pg_catalog.text) RETURNS pg_catalog.int4
+    AS 'MODULE_PATHNAME', 'lineage_distance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mreg.lineage_distance(mreg.lineage, pg_catalog.text, pg_catalog.text) IS
+    'Edges on a shortest directed path from src to dst; 0 when src = dst; NULL when there is no path or a node is absent';
+CREATE FUNCTION mreg.lineage_relative(mreg.lineage, project pg_catalog.text) RETURNS mreg.lineage
+    AS 'MODULE_PATHNAME', 'lineage_relative' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mreg.lineage_relative(mreg.lineage, pg_catalog.text) IS
+    'The lineage with the prefix project/ removed from the nodes of that project (error 22023 when two nodes would become one)';
 
 CREATE FUNCTION mreg.lineage_dot(mreg.lineage) RETURNS pg_catalog.text
     AS 'MODULE_PATHNAME', 'lineage_dot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
