@@ -12,7 +12,7 @@
 -- project-scoped entity with its project prefix, so two teams' "churn"
 -- models never merge; run:ID and free-form nodes have no prefix.  Provenance
 -- snapshots are written relative to the version's project (see
--- mreg_internal.relative_lineage).  Every node text is built by
+-- mreg.lineage_relative).  Every node text is built by
 -- mreg_internal.node_text, which quotes through the lineage grammar, so any
 -- name round-trips and two entities never print the same node.
 
@@ -296,17 +296,3 @@ CREATE FUNCTION mreg_internal.relative_node(node text, project text) RETURNS tex
 RETURN CASE WHEN pg_catalog.starts_with(node, project OPERATOR(pg_catalog.||) '/')
             THEN pg_catalog.substr(node, pg_catalog.length(project) OPERATOR(pg_catalog.+) 2) ELSE node END;
 COMMENT ON FUNCTION mreg_internal.relative_node(text, text) IS 'A node text relative to a project (its prefix dropped when it is that project''s)';
-
--- A lineage value with the nodes of one project made relative: the prefix
--- "project/" is dropped (project names never need quotes, so the prefix is
--- always written bare).  Runs and free-form nodes carry no prefix anyway.
-CREATE FUNCTION mreg_internal.relative_lineage(l mreg.lineage, project text) RETURNS mreg.lineage
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
-    SELECT mreg.lineage_agg(mreg_internal.relative_node(g.src, relative_lineage.project),
-                            mreg_internal.relative_node(g.dst, relative_lineage.project))
-      FROM (SELECT e.src, e.dst FROM mreg.lineage_edges(relative_lineage.l) e
-            UNION ALL
-            SELECT n, NULL FROM mreg.lineage_nodes(relative_lineage.l) n) g;
-END;
-COMMENT ON FUNCTION mreg_internal.relative_lineage(mreg.lineage, text) IS 'The lineage with the prefix of one project removed from its nodes';

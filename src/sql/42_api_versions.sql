@@ -152,7 +152,7 @@ BEGIN
         INSERT INTO mreg.model_version (project_id, model_id, version, run_id, status, signature, metadata, provenance)
         VALUES (pid, mid, version, run_id, status, signature, metadata,
                 CASE WHEN status = 'draft' THEN ''::mreg.lineage       -- snapshotted when it leaves draft
-                     ELSE mreg_internal.relative_lineage(mreg_internal.upstream_of(node), project) END)
+                     ELSE mreg.lineage_relative(mreg_internal.upstream_of(node), project) END)
         RETURNING id INTO vid;
     EXCEPTION WHEN unique_violation THEN
         -- a concurrent session registered the same version first

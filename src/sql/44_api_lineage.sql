@@ -167,7 +167,7 @@ COMMENT ON FUNCTION mreg.live_upstream(text) IS
 CREATE FUNCTION mreg_internal.snapshot_provenance(version_id bigint) RETURNS mreg.lineage
     LANGUAGE sql STABLE STRICT
 BEGIN ATOMIC
-    SELECT mreg_internal.relative_lineage(
+    SELECT mreg.lineage_relative(
                mreg_internal.upstream_of(mreg_internal.version_node(p.name, m.name, v.version)), p.name)
       FROM mreg.model_version v
       JOIN mreg.model m ON m.id OPERATOR(pg_catalog.=) v.model_id

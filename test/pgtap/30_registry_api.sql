@@ -240,11 +240,11 @@ SELECT throws_ok($$SELECT mreg.add_lineage('code:z', 'model:gbm@1.0.0')$$, '5500
 SELECT throws_ok($$SELECT mreg.add_lineage('dataset:txns', 'code:q')$$, '22023', NULL, 'datasets link by version');
 
 -- ---------------------------------------------------------------- impact
-SELECT set_eq($$SELECT mreg.impact('dataset:txns@2024-05')$$,
+SELECT set_eq($$SELECT model_version_id FROM mreg.impact('dataset:txns@2024-05')$$,
               ARRAY[mreg.version_id('fraud', 'gbm', '1.0.0')], 'impact of a dataset version');
-SELECT set_eq($$SELECT mreg.impact('dataset:txns')$$, ARRAY[mreg.version_id('fraud', 'gbm', '1.0.0')], 'impact of any snapshot');
-SELECT set_eq($$SELECT mreg.impact('code:git@abc123')$$, ARRAY[mreg.version_id('fraud', 'gbm', '1.0.0')], 'impact of code');
-SELECT is_empty($$SELECT mreg.impact('code:never-used')$$, 'impact of an unused free-form node is empty');
+SELECT set_eq($$SELECT model_version_id FROM mreg.impact('dataset:txns')$$, ARRAY[mreg.version_id('fraud', 'gbm', '1.0.0')], 'impact of any snapshot');
+SELECT set_eq($$SELECT model_version_id FROM mreg.impact('code:git@abc123')$$, ARRAY[mreg.version_id('fraud', 'gbm', '1.0.0')], 'impact of code');
+SELECT is_empty($$SELECT model_version_id FROM mreg.impact('code:never-used')$$, 'impact of an unused free-form node is empty');
 SELECT throws_ok($$SELECT * FROM mreg.impact('dataset:nope@1')$$, '23503', NULL, 'impact of an unregistered dataset');
 
 -- ---------------------------------------------------------------- status and retirement

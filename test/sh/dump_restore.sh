@@ -76,7 +76,7 @@ BEGIN
   IF mreg.version_id('dr', 'm', '2.0.0') <= (SELECT max(id) FROM mreg.model_version WHERE version < '2.0.0') THEN
     RAISE EXCEPTION 'identity sequence did not continue';
   END IF;
-  IF NOT mreg.provenance(mreg.version_id('dr', 'm', '1.3.0')) @> 'dr/dataset:d@v3'::text THEN RAISE EXCEPTION 'provenance lost'; END IF;
+  IF NOT mreg.provenance(mreg.version_id('dr', 'm', '1.3.0')) @> 'dataset:d@v3'::text THEN RAISE EXCEPTION 'provenance lost'; END IF;
 END $$;
 SQL
 echo "dump/restore round trip: every table identical"

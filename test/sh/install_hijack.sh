@@ -179,10 +179,11 @@ SELECT mreg.parse_node('hj/model:"x y"');
 SELECT mreg.resolve_node('code:git@abc');
 SELECT mreg.status_transition_allowed('staging', 'production');
 SELECT mreg.retire('hj', 'gbm', '1.0.0', 'old');
--- a vocabulary error: its hint ranks terms with pg_trgm's similarity
+-- a vocabulary error (strict mode): its hint ranks terms with pg_trgm's similarity
 DO $$
 DECLARE h text;
 BEGIN
+  PERFORM mreg.set_vocabulary_mode('hj', 'domain', 'strict');
   PERFORM mreg.register_model('hj', 'gbm', domain => 'fraudd');
   RAISE EXCEPTION 'unknown domain accepted';
 EXCEPTION WHEN invalid_parameter_value THEN
