@@ -32,6 +32,7 @@ sv_fail(SvError *err, const char *msg, size_t offset, bool show_found)
 	err->msg = msg;
 	err->offset = offset;
 	err->show_found = show_found;
+	err->too_big = false;
 	return false;
 }
 

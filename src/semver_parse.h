@@ -68,6 +68,8 @@ typedef struct SvError
 	const char *msg;			/* sentence fragment, capitalised, no period */
 	size_t		offset;			/* byte offset of the offending character */
 	bool		show_found;		/* append what was found at offset */
+	bool		too_big;		/* a size limit, not a syntax error (SQLSTATE
+								 * 54000 rather than 22P02) */
 } SvError;
 
 /* Strict SemVer 2.0.0.  Returns true on success. */

@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the backend-free semver parser and range matcher.
- * fuzz-sources: src/semver_parse.c src/semver_range.c
+ * fuzz-sources: src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
  *
  * Input: one byte selector, then text.  Checks:
  *  - strict and lenient parse never crash; what parses formats and parses
