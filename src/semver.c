@@ -596,8 +596,9 @@ semver_equalimage(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * sort support with abbreviated keys: the first bytes of the sort key,
- * which for common versions (numbers < 256) hold major, minor and patch.
+ * sort support with abbreviated keys: sv_key_abbrev packs the numbers and
+ * the start of the prerelease into 64 bits (semver_parse.h), so that
+ * "1.2.3-rc.4" and "1.2.3-rc.5" differ in their abbreviations.
  * --------------------------------------------------------------------- */
 
 typedef struct SvSortState
@@ -625,8 +626,7 @@ semver_abbrev_convert(Datum original, SortSupport ssup)
 	if (!SV_IS_PLAIN(a))
 		a = pg_detoast_datum_packed(a);
 	sv_parts(a, &p);
-	for (int i = 0; i < (int) sizeof(Datum); i++)
-		v = (v << 8) | (i < (int) p.keylen ? p.key[i] : 0);
+	v = sv_key_abbrev(p.key, p.keylen);
 	if ((Pointer) a != DatumGetPointer(original))
 		pfree(a);
 
@@ -640,7 +640,7 @@ semver_abbrev_convert(Datum original, SortSupport ssup)
 #if SIZEOF_DATUM == 8
 	res = UInt64GetDatum(v);
 #else
-	res = UInt32GetDatum((uint32) v);
+	res = UInt32GetDatum((uint32) (v >> 32));
 #endif
 	return res;
 }
