@@ -103,10 +103,11 @@ typedef struct JsNode
 	int			nprops;
 	struct JsNode *additional;	/* additionalProperties, or NULL */
 
-	JsonbValue *enum_values;	/* elements of "enum" */
+	JsonbValue *enum_values;	/* elements of "enum", sorted by js_compare */
 	int			nenum;			/* -1 = no "enum" */
-	JsonbValue *enum_array;		/* the "enum" array itself, for messages */
+	char	   *enum_text;		/* the "enum" array as messages show it */
 	JsonbValue *const_value;	/* "const", or NULL */
+	char	   *const_text;		/* "const" as messages show it */
 
 	Numeric		minimum;		/* NULL when absent */
 	Numeric		maximum;
@@ -401,6 +402,14 @@ js_equal(const JsonbValue *a, const JsonbValue *b)
 	return js_compare(a, b) == 0;
 }
 
+/* js_compare for qsort and bsearch over JsonbValue arrays */
+static int
+js_compare_qsort(const void *a, const void *b)
+{
+	CHECK_FOR_INTERRUPTS();
+	return js_compare(a, b);
+}
+
 /*
  * The root value of a jsonb datum as a JsonbValue: a scalar, or a binary
  * container for objects and arrays.
@@ -660,6 +669,36 @@ js_compile_type(JsonbValue *v, StringInfo path)
 	return types;
 }
 
+/* For duplicate checks: a name or a value and its position. */
+typedef struct JsIndexedName
+{
+	const char *name;
+	int			namelen;
+	int			index;
+} JsIndexedName;
+
+/* jsonb key order (length, then bytes), then position */
+static int
+js_indexed_name_cmp(const void *a, const void *b)
+{
+	const JsIndexedName *x = a;
+	const JsIndexedName *y = b;
+	int			c;
+
+	CHECK_FOR_INTERRUPTS();
+	if (x->namelen != y->namelen)
+		return x->namelen < y->namelen ? -1 : 1;
+	c = memcmp(x->name, y->name, x->namelen);
+	if (c != 0)
+		return c;
+	return x->index < y->index ? -1 : (x->index > y->index ? 1 : 0);
+}
+
+/*
+ * "required": an array of distinct strings.  The error names the first
+ * element, in array order, that is not a string or repeats an earlier one.
+ * Duplicates are found by sorting, so a long list takes O(n log n).
+ */
 static void
 js_compile_required(JsNode *node, JsonbValue *v, StringInfo path)
 {
@@ -667,6 +706,11 @@ js_compile_required(JsNode *node, JsonbValue *v, StringInfo path)
 	JsonbIteratorToken tok;
 	JsonbValue	elem;
 	int			n = 0;
+	int			bad = -1;		/* first element that is not a string */
+	JsonbValue	bad_elem;
+	int			dup = -1;		/* first element equal to an earlier one */
+	JsIndexedName *sorted;
+	int			save = path->len;
 
 	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
 		js_schema_error(path, psprintf("\"required\" must be an array of strings, not %s",
@@ -676,33 +720,60 @@ js_compile_required(JsNode *node, JsonbValue *v, StringInfo path)
 	it = JsonbIteratorInit(v->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
 	{
-		int			save = path->len;
-		int			i;
-
+		CHECK_FOR_INTERRUPTS();
 		if (tok != WJB_ELEM)
 			continue;
-		append_pointer_index(path, n);
 		if (elem.type != jbvString)
-			js_schema_error(path, psprintf("a required property name must be a string, not %s",
-										   js_value_type_name(&elem)));
-		for (i = 0; i < n; i++)
-			if (node->required[i].namelen == elem.val.string.len &&
-				memcmp(node->required[i].name, elem.val.string.val, elem.val.string.len) == 0)
-			{
-				StringInfoData msg;
-
-				initStringInfo(&msg);
-				appendStringInfoString(&msg, "property ");
-				append_json_string(&msg, elem.val.string.val, elem.val.string.len, JS_MSG_VALUE_MAX);
-				appendStringInfoString(&msg, " is listed twice in \"required\"");
-				js_schema_error(path, msg.data);
-			}
+		{
+			bad = n;
+			bad_elem = elem;
+			break;
+		}
 		node->required[n].name = elem.val.string.val;
 		node->required[n].namelen = elem.val.string.len;
 		n++;
-		path->len = save;
-		path->data[save] = '\0';
 	}
+
+	sorted = palloc(sizeof(JsIndexedName) * Max(1, n));
+	for (int i = 0; i < n; i++)
+	{
+		sorted[i].name = node->required[i].name;
+		sorted[i].namelen = node->required[i].namelen;
+		sorted[i].index = i;
+	}
+	qsort(sorted, n, sizeof(JsIndexedName), js_indexed_name_cmp);
+	for (int i = 1; i < n; i++)
+	{
+		/* within a run of equal names the positions ascend: take the second */
+		if (sorted[i].namelen == sorted[i - 1].namelen &&
+			memcmp(sorted[i].name, sorted[i - 1].name, sorted[i].namelen) == 0 &&
+			(i == 1 || sorted[i - 2].namelen != sorted[i].namelen ||
+			 memcmp(sorted[i - 2].name, sorted[i].name, sorted[i].namelen) != 0) &&
+			(dup < 0 || sorted[i].index < dup))
+			dup = sorted[i].index;
+	}
+	pfree(sorted);
+
+	if (dup >= 0)
+	{
+		StringInfoData msg;
+
+		append_pointer_index(path, dup);
+		initStringInfo(&msg);
+		appendStringInfoString(&msg, "property ");
+		append_json_string(&msg, node->required[dup].name, node->required[dup].namelen,
+						   JS_MSG_VALUE_MAX);
+		appendStringInfoString(&msg, " is listed twice in \"required\"");
+		js_schema_error(path, msg.data);
+	}
+	if (bad >= 0)
+	{
+		append_pointer_index(path, bad);
+		js_schema_error(path, psprintf("a required property name must be a string, not %s",
+									   js_value_type_name(&bad_elem)));
+	}
+	path->len = save;
+	path->data[save] = '\0';
 	node->nrequired = n;
 }
 
@@ -748,21 +819,26 @@ js_compile_enum(JsNode *node, JsonbValue *v, StringInfo path)
 	JsonbIterator *it;
 	JsonbIteratorToken tok;
 	JsonbValue	elem;
+	StringInfoData text;
 	int			n = 0;
 
 	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
 		js_schema_error(path, psprintf("\"enum\" must be an array, not %s",
 									   js_value_type_name(v)));
 
-	node->enum_array = palloc(sizeof(JsonbValue));
-	*node->enum_array = *v;
+	initStringInfo(&text);
+	append_json_value(&text, v, JS_MSG_LIST_MAX);
+	node->enum_text = text.data;
 	node->enum_values = palloc(sizeof(JsonbValue) * Max(1, JsonContainerSize(v->val.binary.data)));
 	it = JsonbIteratorInit(v->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (tok == WJB_ELEM)
 			node->enum_values[n++] = elem;
 	}
+	/* sorted, so that a value is looked up in O(log n) */
+	qsort(node->enum_values, n, sizeof(JsonbValue), js_compare_qsort);
 	node->nenum = n;
 }
 
@@ -903,6 +979,13 @@ js_compile(JsonbValue *v, StringInfo path)
 			case KW_CONST:
 				node->const_value = palloc(sizeof(JsonbValue));
 				*node->const_value = val;
+				{
+					StringInfoData text;
+
+					initStringInfo(&text);
+					append_json_value(&text, &val, JS_MSG_LIST_MAX);
+					node->const_text = text.data;
+				}
 				break;
 			case KW_MINIMUM:
 				node->minimum = js_compile_number(&val, path, kwname);
@@ -1234,8 +1317,10 @@ js_indexed_cmp(const void *a, const void *b)
 {
 	const JsIndexedValue *x = a;
 	const JsIndexedValue *y = b;
-	int			c = js_compare(&x->v, &y->v);
+	int			c;
 
+	CHECK_FOR_INTERRUPTS();
+	c = js_compare(&x->v, &y->v);
 	if (c != 0)
 		return c;
 	return x->index < y->index ? -1 : (x->index > y->index ? 1 : 0);
@@ -1274,10 +1359,12 @@ js_validate_array(JsValidator *vs, JsNode *node, JsonbContainer *arr)
 		int			i;
 		int			first = -1;
 		int			second = -1;
+		int			g;
 
 		it = JsonbIteratorInit(arr);
 		while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
 		{
+			CHECK_FOR_INTERRUPTS();
 			if (tok != WJB_ELEM)
 				continue;
 			elems[count].v = elem;
@@ -1289,21 +1376,23 @@ js_validate_array(JsValidator *vs, JsNode *node, JsonbContainer *arr)
 		/*
 		 * Report the duplicate whose later position is earliest, paired with
 		 * the first element equal to it: what a reader scanning finds first.
+		 * Equal elements form a run in the sorted array, in position order,
+		 * so a run's first two entries are its first pair.  One pass: O(n)
+		 * comparisons after the O(n log n) sort.
 		 */
-		for (i = 1; i < count; i++)
+		for (i = 1, g = 0; i < count; i++)
 		{
-			CHECK_FOR_INTERRUPTS();
-			if (js_equal(&elems[i - 1].v, &elems[i].v))
+			if ((i & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (!js_equal(&elems[g].v, &elems[i].v))
 			{
-				int			g = i - 1;
-
-				while (g > 0 && js_equal(&elems[g - 1].v, &elems[i].v))
-					g--;
-				if (second < 0 || elems[i].index < second)
-				{
-					first = elems[g].index;
-					second = elems[i].index;
-				}
+				g = i;
+				continue;
+			}
+			if (i == g + 1 && (second < 0 || elems[i].index < second))
+			{
+				first = elems[g].index;
+				second = elems[i].index;
 			}
 		}
 		pfree(elems);
@@ -1381,6 +1470,7 @@ js_validate_object(JsValidator *vs, JsNode *node, JsonbContainer *obj)
 	{
 		JsonbValue	found;
 
+		CHECK_FOR_INTERRUPTS();
 		if (getKeyJsonValueFromContainer(obj, node->required[i].name,
 										 node->required[i].namelen, &found) == NULL)
 		{
@@ -1475,18 +1565,17 @@ js_validate(JsValidator *vs, JsNode *node, JsonbValue *v)
 
 	if (node->nenum >= 0)
 	{
-		int			i;
-		bool		found = false;
+		bool		found;
 
-		for (i = 0; i < node->nenum && !found; i++)
-			found = js_equal(v, &node->enum_values[i]);
+		found = node->nenum > 0 &&
+			bsearch(v, node->enum_values, node->nenum, sizeof(JsonbValue), js_compare_qsort) != NULL;
 		if (!found)
 		{
 			initStringInfo(&msg);
 			appendStringInfoString(&msg, "value ");
 			append_json_value(&msg, v, JS_MSG_VALUE_MAX);
 			appendStringInfoString(&msg, " is not one of ");
-			append_json_value(&msg, node->enum_array, JS_MSG_LIST_MAX);
+			appendStringInfoString(&msg, node->enum_text);
 			js_report(vs, "enum", msg.data);
 			if (JS_DONE(vs))
 				return;
@@ -1499,7 +1588,7 @@ js_validate(JsValidator *vs, JsNode *node, JsonbValue *v)
 		appendStringInfoString(&msg, "value ");
 		append_json_value(&msg, v, JS_MSG_VALUE_MAX);
 		appendStringInfoString(&msg, " does not equal const ");
-		append_json_value(&msg, node->const_value, JS_MSG_LIST_MAX);
+		appendStringInfoString(&msg, node->const_text);
 		js_report(vs, "const", msg.data);
 		if (JS_DONE(vs))
 			return;

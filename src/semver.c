@@ -181,45 +181,75 @@ sv_detail(const char *s, size_t len, const SvError *err)
 	return psprintf("%s at position %d.", err->msg, charpos);
 }
 
-/* Report a version syntax error (soft where the caller allows, PG 16+). */
-static void
-sv_version_error(Node *escontext, const char *s, size_t len, const SvError *err)
+/*
+ * The input as an error message quotes it: whole up to SV_ECHO_MAX bytes,
+ * else its first SV_ECHO_MAX bytes (whole characters) and "...", so a huge
+ * input never makes a huge message.
+ */
+#define SV_ECHO_MAX 200
+
+static char *
+sv_echo(const char *s, size_t len)
 {
-	char	   *input = pnstrdup(s, len);
+	if (len <= SV_ECHO_MAX)
+		return pnstrdup(s, len);
+	return psprintf("%s...", pnstrdup(s, pg_mbcliplen(s, (int) Min(len, SV_ECHO_MAX + 8),
+														 SV_ECHO_MAX)));
+}
+
+/*
+ * Report a version syntax error (soft where the caller allows, PG 16+).
+ * Text input is 22P02; binary input (semver_recv) is 22P03.
+ */
+static void
+sv_version_error(Node *escontext, const char *s, size_t len, const SvError *err, bool binary)
+{
+	char	   *input = sv_echo(s, len);
 	char	   *detail = sv_detail(s, len, err);
+	int			code = binary ? ERRCODE_INVALID_BINARY_REPRESENTATION : ERRCODE_INVALID_TEXT_REPRESENTATION;
 
 #if PG_VERSION_NUM >= 160000
 	errsave(escontext,
-			errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			errmsg("invalid input syntax for type semver: \"%s\"", input),
+			errcode(code),
+			binary ? errmsg("invalid binary input for type semver: \"%s\"", input)
+			: errmsg("invalid input syntax for type semver: \"%s\"", input),
 			errdetail_internal("%s", detail));
 #else
 	(void) escontext;
 	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type semver: \"%s\"", input),
+			(errcode(code),
+			 binary ? errmsg("invalid binary input for type semver: \"%s\"", input)
+			 : errmsg("invalid input syntax for type semver: \"%s\"", input),
 			 errdetail_internal("%s", detail)));
 #endif
 }
 
+/* A bad range is 22P02; a range past the size limits (semver_range.h) 54000. */
 static void
 sv_range_error(const char *s, size_t len, const SvError *err)
 {
+	if (err->too_big)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("semver range is too large: \"%s\"", sv_echo(s, len)),
+				 errdetail_internal("%s", sv_detail(s, len, err)),
+				 errhint("A range may be at most %d bytes long and expand to at most %d comparators.",
+						 SV_RANGE_MAX_LEN, SV_RANGE_MAX_COMPARATORS)));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid semver range: \"%s\"", pnstrdup(s, len)),
+			 errmsg("invalid semver range: \"%s\"", sv_echo(s, len)),
 			 errdetail_internal("%s", sv_detail(s, len, err))));
 }
 
 static struct varlena *
-sv_parse_or_error(const char *s, size_t len, bool lenient, Node *escontext)
+sv_parse_or_error(const char *s, size_t len, bool lenient, bool binary, Node *escontext)
 {
 	SvVersion	v;
 	SvError		err;
 
 	if (!(lenient ? sv_parse_lenient(s, len, &v, &err) : sv_parse_strict(s, len, &v, &err)))
 	{
-		sv_version_error(escontext, s, len, &err);
+		sv_version_error(escontext, s, len, &err, binary);
 		return NULL;
 	}
 	return sv_make(&v);
@@ -234,7 +264,7 @@ Datum
 semver_in(PG_FUNCTION_ARGS)
 {
 	char	   *s = PG_GETARG_CSTRING(0);
-	struct varlena *r = sv_parse_or_error(s, strlen(s), false, fcinfo->context);
+	struct varlena *r = sv_parse_or_error(s, strlen(s), false, false, fcinfo->context);
 
 	if (r == NULL)
 		PG_RETURN_NULL();
@@ -254,16 +284,21 @@ Datum
 semver_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgint(buf, 1);
+	int			version;
 	char	   *s;
 	int			nbytes;
 
+	if (buf->cursor >= buf->len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary input for type semver: empty value")));
+	version = pq_getmsgint(buf, 1);
 	if (version != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported semver binary format version %d", version)));
 	s = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
-	PG_RETURN_POINTER(sv_parse_or_error(s, nbytes, false, NULL));
+	PG_RETURN_POINTER(sv_parse_or_error(s, nbytes, false, true, NULL));
 }
 
 PG_FUNCTION_INFO_V1(semver_send);
@@ -285,7 +320,7 @@ semver_from_text(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 
-	PG_RETURN_POINTER(sv_parse_or_error(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), false, NULL));
+	PG_RETURN_POINTER(sv_parse_or_error(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), false, false, NULL));
 }
 
 PG_FUNCTION_INFO_V1(semver_to_semver_lenient);
@@ -294,7 +329,7 @@ semver_to_semver_lenient(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 
-	PG_RETURN_POINTER(sv_parse_or_error(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), true, NULL));
+	PG_RETURN_POINTER(sv_parse_or_error(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), true, false, NULL));
 }
 
 PG_FUNCTION_INFO_V1(semver_to_text);
@@ -561,8 +596,9 @@ semver_equalimage(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * sort support with abbreviated keys: the first bytes of the sort key,
- * which for common versions (numbers < 256) hold major, minor and patch.
+ * sort support with abbreviated keys: sv_key_abbrev packs the numbers and
+ * the start of the prerelease into 64 bits (semver_parse.h), so that
+ * "1.2.3-rc.4" and "1.2.3-rc.5" differ in their abbreviations.
  * --------------------------------------------------------------------- */
 
 typedef struct SvSortState
@@ -590,8 +626,7 @@ semver_abbrev_convert(Datum original, SortSupport ssup)
 	if (!SV_IS_PLAIN(a))
 		a = pg_detoast_datum_packed(a);
 	sv_parts(a, &p);
-	for (int i = 0; i < (int) sizeof(Datum); i++)
-		v = (v << 8) | (i < (int) p.keylen ? p.key[i] : 0);
+	v = sv_key_abbrev(p.key, p.keylen);
 	if ((Pointer) a != DatumGetPointer(original))
 		pfree(a);
 
@@ -605,7 +640,7 @@ semver_abbrev_convert(Datum original, SortSupport ssup)
 #if SIZEOF_DATUM == 8
 	res = UInt64GetDatum(v);
 #else
-	res = UInt32GetDatum((uint32) v);
+	res = UInt32GetDatum((uint32) (v >> 32));
 #endif
 	return res;
 }
@@ -778,7 +813,7 @@ semver_bump(PG_FUNCTION_ARGS)
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid semver part to bump: \"%s\"", part),
+				 errmsg("invalid semver part to bump: \"%s\"", sv_echo(part, strlen(part))),
 				 errhint("Use one of major, minor, patch, prerelease.")));
 
 	sv_parts(a, &p);
@@ -788,7 +823,7 @@ semver_bump(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("semver version number out of range"),
 				 errdetail("Bumping the %s part of %s would pass 9223372036854775807.",
-						   part, sv_to_cstring(a))));
+						   part, sv_echo(sv_to_cstring(a), strlen(sv_to_cstring(a))))));
 	PG_RETURN_POINTER(sv_make(&out));
 }
 

@@ -32,6 +32,7 @@ sv_fail(SvError *err, const char *msg, size_t offset, bool show_found)
 	err->msg = msg;
 	err->offset = offset;
 	err->show_found = show_found;
+	err->too_big = false;
 	return false;
 }
 
@@ -320,6 +321,145 @@ sv_key_is_prerelease(const uint8_t *key, size_t keylen)
 	size_t		off;
 
 	return sv_key_numbers(key, keylen, &a, &b, &c, &off) && key[off] != SV_TAG_RELEASE;
+}
+
+/* ---------------------------------------------------------------------
+ * the abbreviated sort key (semver_parse.h)
+ * --------------------------------------------------------------------- */
+
+typedef struct SvBits
+{
+	uint64_t	acc;
+	int			used;			/* bits written, from the top; 64 = full */
+} SvBits;
+
+/* Append the w low bits of v (v < 2^w); false once the word is full. */
+static inline bool
+ab_put(SvBits *b, uint64_t v, int w)
+{
+	int			room = 64 - b->used;
+
+	if (w > room)
+	{
+		if (room > 0)
+			b->acc |= v >> (w - room);
+		b->used = 64;
+		return false;
+	}
+	if (w > 0)
+		b->acc |= v << (room - w);
+	b->used += w;
+	return b->used < 64;
+}
+
+/*
+ * A number: 4 bits of bit length L (0 for 0) when L <= 14, else 15 and 6
+ * bits of L - 1; then the L - 1 bits below the leading 1.  A longer number
+ * has a larger prefix, equal lengths compare bitwise.  L = 64 (and the
+ * caller's "too long to know") stops the code: what follows is left to the
+ * full comparison.
+ */
+static inline bool
+ab_number(SvBits *b, uint64_t v, bool huge)
+{
+	int			L = (v == 0) ? 0 : 64 - __builtin_clzll(v);
+
+	if (huge || L == 64)
+	{
+		if (ab_put(b, 15, 4))
+			ab_put(b, 63, 6);
+		return false;
+	}
+	if (L <= 14)
+	{
+		if (!ab_put(b, (uint64_t) L, 4))
+			return false;
+	}
+	else if (!ab_put(b, 15, 4) || !ab_put(b, (uint64_t) (L - 1), 6))
+		return false;
+	if (L >= 2)
+		return ab_put(b, v & ((UINT64_C(1) << (L - 1)) - 1), L - 1);
+	return true;
+}
+
+/* [-0-9A-Za-z] in ASCII order as 1..63; 0 ends an identifier */
+static inline uint64_t
+ab_char(uint8_t c)
+{
+	if (c == '-')
+		return 1;
+	if (c >= '0' && c <= '9')
+		return 2 + (uint64_t) (c - '0');
+	if (c >= 'A' && c <= 'Z')
+		return 12 + (uint64_t) (c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return 38 + (uint64_t) (c - 'a');
+	return 63;
+}
+
+uint64_t
+sv_key_abbrev(const uint8_t *key, size_t keylen)
+{
+	SvBits		b = {0, 0};
+	uint64_t	M, m, p;
+	size_t		off;
+
+	if (!sv_key_numbers(key, keylen, &M, &m, &p, &off))
+		return 0;
+	if (!ab_number(&b, M, false) || !ab_number(&b, m, false) || !ab_number(&b, p, false))
+		return b.acc;
+	if (key[off] == SV_TAG_RELEASE)
+	{
+		ab_put(&b, 1, 1);
+		return b.acc;
+	}
+	if (!ab_put(&b, 0, 1))
+		return b.acc;
+	while (off < keylen && key[off] != SV_TAG_END)
+	{
+		if (key[off] == SV_TAG_NUM)
+		{
+			size_t		n, q = off + 1;
+			uint64_t	v = 0;
+
+			if (q >= keylen)
+				break;
+			if (key[q] < 0xFF)
+				n = key[q++];
+			else
+			{
+				if (q + 5 > keylen)
+					break;
+				n = ((size_t) key[q + 1] << 24) | ((size_t) key[q + 2] << 16) |
+					((size_t) key[q + 3] << 8) | key[q + 4];
+				q += 5;
+			}
+			if (q + n > keylen)
+				break;
+			if (n <= 19)
+				for (size_t i = 0; i < n; i++)
+					v = v * 10 + (uint64_t) (key[q + i] - '0');
+			if (!ab_put(&b, 1, 2) || !ab_number(&b, v, n > 19))
+				return b.acc;
+			off = q + n;
+		}
+		else if (key[off] == SV_TAG_ALPHA)
+		{
+			if (!ab_put(&b, 2, 2))
+				return b.acc;
+			off++;
+			while (off < keylen && key[off] != 0)
+				if (!ab_put(&b, ab_char(key[off++]), 6))
+					return b.acc;
+			if (!ab_put(&b, 0, 6))
+				return b.acc;
+			off++;
+		}
+		else
+			break;
+	}
+	/* the end of the identifiers is 00, as the padding is */
+	return b.acc;
 }
 
 static size_t

@@ -68,6 +68,8 @@ typedef struct SvError
 	const char *msg;			/* sentence fragment, capitalised, no period */
 	size_t		offset;			/* byte offset of the offending character */
 	bool		show_found;		/* append what was found at offset */
+	bool		too_big;		/* a size limit, not a syntax error (SQLSTATE
+								 * 54000 rather than 22P02) */
 } SvError;
 
 /* Strict SemVer 2.0.0.  Returns true on success. */
@@ -131,6 +133,26 @@ sv_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
  */
 extern bool sv_key_numbers(const uint8_t *key, size_t keylen,
 						   uint64_t *major, uint64_t *minor, uint64_t *patch, size_t *preoff);
+
+/*
+ * The abbreviated sort key: a 64-bit word whose unsigned order agrees with
+ * the key order (a < b implies abbrev(a) <= abbrev(b); equal keys give equal
+ * words), packed tighter than the key's first 8 bytes so that prereleases
+ * mostly differ in it too.  Bits from the top:
+ *   each of major, minor, patch: 4 bits of bit length L (15: 6 more bits of
+ *     L - 1), then the L - 1 bits under the leading one (0..7 cost 4-6 bits,
+ *     up to 127 cost 10);
+ *   1 for a release (then zeros), 0 for a prerelease, then per identifier
+ *     2 bits (01 numeric, 10 alphanumeric; 00, like the zero padding, ends
+ *     the list): a numeric one as a number above (over 19 digits: only its
+ *     length class), an alphanumeric one as 6 bits per character
+ *     ([-0-9A-Za-z] in ASCII order as 1..63) and 6 zero bits.
+ * The code is truncated at 64 bits; a number of 64 significant bits (or a
+ * numeric identifier of more than 19 digits) stops it there.
+ * "12.34.117-rc.15" fits whole (56 bits); the raw key's first 8 bytes stop
+ * after "-r".
+ */
+extern uint64_t sv_key_abbrev(const uint8_t *key, size_t keylen);
 
 /* True if the key has a prerelease. */
 extern bool sv_key_is_prerelease(const uint8_t *key, size_t keylen);

@@ -40,6 +40,8 @@
 
 #include <string.h>
 
+#include "mreg_interrupt.h"
+
 typedef struct Partial
 {
 	int			ncomp;			/* components written: 1..3 */
@@ -59,7 +61,12 @@ typedef struct Builder
 	SvComparator *comps;
 	int			ncomps;
 	int			cap;
+	bool		too_many;		/* emit refused a comparator past the limit */
+	size_t		at;				/* where the comparator being read starts */
 } Builder;
+
+#define R_STR_(x) #x
+#define R_STR(x) R_STR_(x)
 
 static inline bool
 r_isspace(char c)
@@ -85,6 +92,17 @@ r_fail(SvError *err, const char *msg, size_t offset, bool show_found)
 	err->msg = msg;
 	err->offset = offset;
 	err->show_found = show_found;
+	err->too_big = false;
+	return false;
+}
+
+static bool
+r_limit(SvError *err, const char *msg, size_t offset)
+{
+	err->msg = msg;
+	err->offset = offset;
+	err->show_found = false;
+	err->too_big = true;
 	return false;
 }
 
@@ -167,6 +185,11 @@ emit(Builder *b, SvOp op, uint64_t M, uint64_t m, uint64_t p, const char *pre, s
 {
 	SvComparator *c;
 
+	if (b->ncomps >= SV_RANGE_MAX_COMPARATORS)
+	{
+		b->too_many = true;
+		return false;
+	}
 	if (b->ncomps == b->cap)
 	{
 		int			ncap = b->cap ? b->cap * 2 : 8;
@@ -392,6 +415,7 @@ parse_set(Builder *b, const char *s, size_t a, size_t e, SvError *err)
 	Partial		F, T;
 	size_t		pos = a;
 
+	b->at = a;
 	if (a == e)
 		return emit(b, SV_OP_ANY, 0, 0, 0, NULL, 0);
 	if (try_hyphen(s, a, e, &F, &T))
@@ -410,10 +434,12 @@ parse_set(Builder *b, const char *s, size_t a, size_t e, SvError *err)
 	{
 		Partial		P;
 
+		MREG_CHECK_INTERRUPTS();
 		while (pos < e && r_isspace(s[pos]))
 			pos++;
 		if (pos >= e)
 			break;
+		b->at = pos;
 		if (s[pos] == '~' || s[pos] == '^')
 		{
 			bool		tilde = s[pos] == '~';
@@ -488,11 +514,19 @@ sv_range_parse(const char *s, size_t len, SvAllocFn alloc, void *ctx, SvError *e
 	b.alloc = alloc;
 	b.ctx = ctx;
 
+	if (len > SV_RANGE_MAX_LEN)
+	{
+		r_limit(err, "The range is longer than the limit of " R_STR(SV_RANGE_MAX_LEN) " bytes",
+				SV_RANGE_MAX_LEN);
+		return NULL;
+	}
+
 	for (;;)
 	{
 		size_t		e = a, ta, te;
 		int			first = b.ncomps;
 
+		MREG_CHECK_INTERRUPTS();
 		while (e < len && !(s[e] == '|' && e + 1 < len && s[e + 1] == '|'))
 			e++;
 		ta = a;
@@ -502,7 +536,12 @@ sv_range_parse(const char *s, size_t len, SvAllocFn alloc, void *ctx, SvError *e
 		while (te > ta && r_isspace(s[te - 1]))
 			te--;
 		if (!parse_set(&b, s, ta, te, err))
+		{
+			if (b.too_many)
+				r_limit(err, "More than " R_STR(SV_RANGE_MAX_COMPARATORS)
+						" comparators (after expanding ^, ~, x- and hyphen ranges)", b.at);
 			return NULL;
+		}
 
 		if (nsets + 1 >= capsets)
 		{
@@ -669,6 +708,7 @@ sv_range_match(const SvRange *r, const uint8_t *key, size_t keylen)
 	{
 		bool		ok = true;
 
+		MREG_CHECK_INTERRUPTS();
 		for (int i = r->set_start[s]; i < r->set_start[s + 1] && ok; i++)
 			ok = comp_test(&r->comps[i], key, keylen);
 		if (!ok)

@@ -44,13 +44,28 @@ typedef struct SvRange
 typedef void *(*SvAllocFn) (void *ctx, size_t size);
 
 /*
+ * Size limits of a range, so that no input makes memory or time grow without
+ * bound: the text is at most SV_RANGE_MAX_LEN bytes, and it desugars into at
+ * most SV_RANGE_MAX_COMPARATORS comparators (a caret, tilde, x- or hyphen
+ * range counts as the two it becomes; a blank set as one).  Past a limit the
+ * parser fails with err->too_big set.  With them a parsed range takes at most
+ * a few megabytes, and matching a version at most that many key compares.
+ */
+#define SV_RANGE_MAX_LEN			65536
+#define SV_RANGE_MAX_COMPARATORS	16384
+
+/*
  * Parse range text s[0..len).  Returns NULL with *err filled for a bad
- * range (err->offset is a byte offset into s).
+ * range (err->offset is a byte offset into s; err->too_big for a range past
+ * the limits above).  Calls MREG_CHECK_INTERRUPTS() once per set and per
+ * comparator, so the alloc callback's memory must be freed by its owner if
+ * the hook does not return.
  */
 extern SvRange *sv_range_parse(const char *s, size_t len, SvAllocFn alloc, void *ctx,
 							   SvError *err);
 
-/* Does the version with this sort key satisfy the range? */
+/* Does the version with this sort key satisfy the range?  (Checks for
+ * interrupts once per set.) */
 extern bool sv_range_match(const SvRange *r, const uint8_t *key, size_t keylen);
 
 #endif

@@ -4,7 +4,12 @@
 # side in one run on the same 1M versions.  Each case runs ROUNDS times, the
 # three types interleaved per round; the table shows medians in ms and the
 # ratio pg-semver / mreg (> 1 means mreg is faster).  Also checks, and
-# prints, the peer's weak points.  Run by `make bench` (private cluster env).
+# prints, the peer's weak points.  Then ORDER BY and btree build on several
+# distributions (releases only, 20% prereleases, 50% prereleases with long
+# identifiers, many duplicates), mreg vs pg-semver, as mreg / pg-semver time
+# (< 1 means mreg is faster).  Run by `make bench` (private cluster env).
+# SEMVER_BENCH_PARTS="main dist" picks the parts, SEMVER_BENCH_DISTS the
+# distributions (default: all), SEMVER_BENCH_ONLY a case name of the main part.
 set -eu
 ROOT=${MREG_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 N=${SEMVER_BENCH_N:-1000000}
@@ -20,10 +25,19 @@ DB=mreg_bench_semver
 export PGOPTIONS="-c client_min_messages=warning"
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS '$DB'" >/dev/null 2>&1' EXIT
+PARTS=${SEMVER_BENCH_PARTS:-"main dist"}
 psql -X -q -v ON_ERROR_STOP=1 -d $DB <<SQL
 CREATE EXTENSION mreg CASCADE;
 CREATE SCHEMA pgsemver;
 CREATE EXTENSION semver SCHEMA pgsemver;
+-- run a statement, return elapsed ms
+CREATE FUNCTION timed(q text) RETURNS float8 LANGUAGE plpgsql AS \$\$
+DECLARE t0 timestamptz := clock_timestamp();
+BEGIN EXECUTE q; RETURN 1000 * extract(epoch FROM clock_timestamp() - t0); END \$\$;
+SQL
+
+main_part() {
+psql -X -q -v ON_ERROR_STOP=1 -d $DB <<SQL
 SELECT setseed(0.5);
 -- realistic registry versions: most releases, ~30% prereleases, a few builds
 CREATE TABLE src AS
@@ -38,10 +52,6 @@ CREATE TABLE t_text AS SELECT i, t COLLATE "C" AS v FROM src;
 CREATE TABLE probes AS SELECT t FROM src ORDER BY random() LIMIT 20000;
 VACUUM ANALYZE src, t_mreg, t_pgsemver, t_text, probes;
 
--- run a statement, return elapsed ms
-CREATE FUNCTION timed(q text) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE t0 timestamptz := clock_timestamp();
-BEGIN EXECUTE q; RETURN 1000 * extract(epoch FROM clock_timestamp() - t0); END \$\$;
 CREATE TABLE res (tcase text, typ text, ms float8);
 SQL
 
@@ -135,4 +145,62 @@ SELECT * FROM (VALUES
    (SELECT proleakproof || ' / ' || (proparallel = 's') FROM pg_proc WHERE oid = 'pgsemver.semver_lt(pgsemver.semver,pgsemver.semver)'::regprocedure),
    (SELECT proleakproof || ' / ' || (proparallel = 's') FROM pg_proc WHERE oid = 'mreg.semver_lt(mreg.semver,mreg.semver)'::regprocedure))
 ) t(check_, "pg-semver", "mreg.semver");
+DROP TABLE src, t_mreg, t_pgsemver, t_text, probes, res;
 SQL
+}
+
+# ---- distributions: ORDER BY and btree build, mreg vs pg-semver -------------
+# name|SQL expression for version number i (random() per row, setseed first)
+dists=(
+	"releases only|format('%s.%s.%s', floor(random() * 20)::int, floor(random() * 40)::int, floor(random() * 120)::int)"
+	"20% prereleases (rc.N, beta.N.x)|format('%s.%s.%s', floor(random() * 20)::int, floor(random() * 40)::int, floor(random() * 120)::int) || CASE WHEN random() < 0.2 THEN CASE WHEN random() < 0.5 THEN '-rc.' || floor(random() * 20)::int ELSE '-beta.' || floor(random() * 20)::int || '.x' END ELSE '' END"
+	"20% prereleases, few patch lines|format('%s.%s.%s', floor(random() * 3)::int, floor(random() * 5)::int, floor(random() * 10)::int) || CASE WHEN random() < 0.2 THEN CASE WHEN random() < 0.5 THEN '-rc.' || floor(random() * 20)::int ELSE '-beta.' || floor(random() * 20)::int || '.x' END ELSE '' END"
+	"50% prereleases, long identifiers|format('%s.%s.%s', floor(random() * 20)::int, floor(random() * 40)::int, floor(random() * 120)::int) || CASE WHEN random() < 0.5 THEN (ARRAY['-snapshot.', '-nightly.build.', '-alpha.preview.'])[1 + floor(random() * 3)::int] || (20240000 + floor(random() * 1300)::int) || '.g' || substr(md5(random()::text), 1, 10) ELSE '' END"
+	"many duplicates (500 distinct)|format('%s.%s.%s', floor(random() * 5)::int, floor(random() * 10)::int, floor(random() * 5)::int) || CASE WHEN random() < 0.5 THEN '-rc.' || floor(random() * 2)::int ELSE '' END"
+)
+
+dist_part() {
+	psql -X -q -v ON_ERROR_STOP=1 -d $DB -c "CREATE TABLE dres (id serial, dist text, tcase text, typ text, ms float8)"
+	for d in "${dists[@]}"; do
+		dname=${d%%|*}; expr=${d#*|}
+		[[ "$dname" == *${SEMVER_BENCH_DISTS:-}* ]] || continue
+		psql -X -q -v ON_ERROR_STOP=1 -d $DB <<SQL
+SELECT setseed(0.25) \gset
+CREATE TABLE dsrc AS SELECT i, $expr AS t FROM generate_series(1, $N) i;
+CREATE TABLE d_mreg AS SELECT i, t::mreg.semver AS v FROM dsrc;
+CREATE TABLE d_pgsemver AS SELECT i, t::pgsemver.semver AS v FROM dsrc;
+VACUUM ANALYZE d_mreg, d_pgsemver;
+SQL
+		{
+			echo "SET search_path = public, mreg, pgsemver;"
+			echo "SET work_mem = '512MB'; SET maintenance_work_mem = '512MB'; SET max_parallel_workers_per_gather = 0;"
+			echo "SET max_parallel_maintenance_workers = 0; SET jit = off;"
+			for ((r = 1; r <= ROUNDS; r++)); do
+				for tbl in d_mreg d_pgsemver; do
+					echo "INSERT INTO dres (dist, tcase, typ, ms) VALUES (\$d\$$dname\$d\$, 'ORDER BY', '$tbl', timed('SELECT count(*) FROM (SELECT v FROM $tbl ORDER BY v OFFSET 0) s'));"
+					echo "INSERT INTO dres (dist, tcase, typ, ms) VALUES (\$d\$$dname\$d\$, 'btree build', '$tbl', timed('CREATE INDEX ${tbl}_v ON $tbl (v); DROP INDEX ${tbl}_v'));"
+				done
+			done
+			echo "DROP TABLE dsrc, d_mreg, d_pgsemver;"
+		} | psql -X -q -v ON_ERROR_STOP=1 -d $DB
+	done
+	echo
+	echo "ORDER BY and btree build by distribution: $N versions, median of $ROUNDS runs, ms; mreg / pg-semver < 1 means mreg is faster"
+	psql -X -q -d $DB <<'SQL'
+WITH m AS (SELECT dist, tcase, typ, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS med,
+                  min(id) AS id FROM dres GROUP BY 1, 2, 3)
+SELECT dist AS distribution, tcase AS "case",
+       round(max(med) FILTER (WHERE typ = 'd_mreg')::numeric, 1) AS "mreg.semver",
+       round(max(med) FILTER (WHERE typ = 'd_pgsemver')::numeric, 1) AS "pg-semver",
+       round((max(med) FILTER (WHERE typ = 'd_mreg') / max(med) FILTER (WHERE typ = 'd_pgsemver'))::numeric, 2) AS "mreg / pg-semver"
+  FROM m GROUP BY dist, tcase ORDER BY min(id), tcase;
+SQL
+}
+
+for part in $PARTS; do
+	case $part in
+	main) main_part ;;
+	dist) dist_part ;;
+	*) echo "unknown part $part" >&2; exit 1 ;;
+	esac
+done

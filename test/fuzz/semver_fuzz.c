@@ -1,13 +1,14 @@
 /*
  * libFuzzer harness for the backend-free semver parser and range matcher.
- * fuzz-sources: src/semver_parse.c src/semver_range.c
+ * fuzz-sources: src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
  *
  * Input: one byte selector, then text.  Checks:
  *  - strict and lenient parse never crash; what parses formats and parses
  *    back to the same key and build (round trip); formatting is canonical;
  *  - strict success implies lenient success with the same key;
  *  - key comparison is antisymmetric and agrees with a direct precedence
- *    comparison of the formatted texts (independent implementation below);
+ *    comparison of the formatted texts (independent implementation below),
+ *    and the abbreviated key (sv_key_abbrev) never contradicts it;
  *  - range parse never crashes; matching every parsed version works, and a
  *    range that parses once parses again identically (determinism).
  */
@@ -173,6 +174,18 @@ check_version(const SvVersion *v)
 		int			t = text_precedence(txt, prev_text);
 
 		assert((c1 > 0) == (c2 < 0) && (c1 == 0) == (c2 == 0));
+		/* the abbreviated key never contradicts the key order */
+		{
+			uint64_t	a1 = sv_key_abbrev(key, keylen);
+			uint64_t	a0 = sv_key_abbrev(prev_key, prev_keylen);
+
+			if (c1 < 0 ? a1 > a0 : c1 > 0 ? a1 < a0 : a1 != a0)
+			{
+				fprintf(stderr, "abbrev mismatch: %s vs %s: key %d, %016llx vs %016llx\n", txt,
+						prev_text, c1, (unsigned long long) a1, (unsigned long long) a0);
+				abort();
+			}
+		}
 		if ((c1 > 0) - (c1 < 0) != t)
 		{
 			fprintf(stderr, "cmp mismatch: %s vs %s: key %d text %d\n", txt, prev_text, c1, t);
@@ -194,6 +207,7 @@ check_version(const SvVersion *v)
 
 				/* node-semver inc() always moves forward */
 				assert(sv_key_cmp(bk, bl, key, keylen) > 0);
+				assert(sv_key_abbrev(bk, bl) >= sv_key_abbrev(key, keylen));
 				free(bk);
 			}
 		}

@@ -1,7 +1,7 @@
 -- JSON Schema validator: declarations, error codes, and properties checked
 -- over generated schemas and documents against PostgreSQL's own operators.
 BEGIN;
-SELECT plan(34);
+SELECT plan(45);
 
 -- ---------------------------------------------------------------- declarations
 SELECT has_function('mreg', 'jsonb_matches_schema', ARRAY['jsonb', 'jsonb'], 'jsonb_matches_schema(jsonb, jsonb) exists');
@@ -146,6 +146,55 @@ SELECT is((SELECT count(*) FROM mreg.jsonb_schema_violations('{"items": {"type":
 SELECT lives_ok($$SELECT mreg.jsonb_matches_schema('{"items": {"items": {"items": {"type": "integer"}}}}',
                     (SELECT jsonb_agg(jsonb_build_array(jsonb_build_array(x, x + 1))) FROM generate_series(1, 50000) x))$$,
                 'a big nested document validates');
+
+-- ---------------------------------------------------------------- scale and cancel
+-- Checks that used to be quadratic (uniqueItems over 20k equal items took
+-- 3.1 s; 100k would take over a minute) finish far inside this timeout.
+SET LOCAL statement_timeout = '5s';
+SELECT is((SELECT message FROM mreg.jsonb_schema_violations('{"uniqueItems": true}',
+             (SELECT jsonb_agg(1) FROM generate_series(1, 100000)))),
+          'array items 0 and 1 are equal', 'uniqueItems over 100k equal items: O(n log n), first pair reported');
+SELECT is((SELECT message FROM mreg.jsonb_schema_violations('{"uniqueItems": true}',
+             (SELECT jsonb_agg(CASE WHEN x <= 50000 THEN to_jsonb(x) ELSE to_jsonb((x - 50000)::numeric + 0.0) END ORDER BY x)
+                FROM generate_series(1, 100000) x))),
+          'array items 0 and 50000 are equal', 'uniqueItems over 100k items: 1 equals 1.0, the earliest later duplicate is reported');
+SELECT ok(mreg.jsonb_matches_schema('{"uniqueItems": true}',
+            (SELECT jsonb_agg(jsonb_build_object('k', x, 'v', array[x])) FROM generate_series(1, 100000) x)),
+          'uniqueItems over 100k distinct objects');
+CREATE TEMP TABLE many_names AS
+SELECT jsonb_build_object('required', jsonb_agg('p' || x ORDER BY x)) AS s,
+       jsonb_object_agg('p' || x, x) AS d,
+       jsonb_build_object('items', jsonb_build_object('enum', jsonb_agg(x ORDER BY x DESC))) AS e,
+       jsonb_agg(x) AS a
+  FROM generate_series(1, 100000) x;
+SELECT ok((SELECT mreg.jsonb_schema_check(s) FROM many_names), '"required" with 100k names compiles');
+SELECT ok((SELECT mreg.jsonb_matches_schema(s, d) FROM many_names), '100k required properties are all found');
+SELECT throws_ok($$SELECT mreg.jsonb_schema_check(jsonb_set(s, '{required}', (s -> 'required') || '["p7", 1]')) FROM many_names$$,
+                 '22023', 'invalid JSON schema at "/required/100000": property "p7" is listed twice in "required"',
+                 'a duplicate required name at the end of 100k is found');
+SELECT throws_ok($$SELECT mreg.jsonb_schema_check('{"required": ["a", 1, "a"]}')$$,
+                 '22023', 'invalid JSON schema at "/required/1": a required property name must be a string, not number',
+                 'required: the first bad element in array order is reported (a non-string before a duplicate)');
+SELECT throws_ok($$SELECT mreg.jsonb_schema_check('{"required": ["a", "b", "a", 1, "b"]}')$$,
+                 '22023', 'invalid JSON schema at "/required/2": property "a" is listed twice in "required"',
+                 'required: the first bad element in array order is reported (a duplicate before a non-string)');
+SELECT ok((SELECT mreg.jsonb_matches_schema(e, a) FROM many_names), 'enum of 100k values checked over 100k items');
+SELECT is(ARRAY(SELECT mreg.jsonb_matches_schema('{"enum": [3, 1.0, "a", null, [1, 2], {"x": 1}]}', d)
+                  FROM unnest(ARRAY['1', '[1, 2.0]', '{"x": 1.00}', 'null', '"a"', '2', '[2, 1]', '"A"', 'false']::jsonb[]) d),
+          ARRAY[true, true, true, true, true, false, false, false, false],
+          'enum looked up by sorting keeps JSON equality: 1 = 1.0, arrays and objects by value');
+SET LOCAL statement_timeout = 0;
+-- Cancel reaches the long loops: compiling 2M required names is interrupted
+-- by a 50 ms statement timeout within a fraction of a second.
+CREATE TEMP TABLE huge_required AS
+SELECT jsonb_build_object('required', jsonb_agg('p' || x)) AS s FROM generate_series(1, 2000000) x;
+CREATE FUNCTION pg_temp.canceled_after(q text) RETURNS interval LANGUAGE plpgsql AS $f$
+DECLARE t0 timestamptz := clock_timestamp();
+BEGIN EXECUTE q; RETURN NULL; EXCEPTION WHEN query_canceled THEN RETURN clock_timestamp() - t0; END $f$;
+SET LOCAL statement_timeout = '50ms';
+SELECT cmp_ok(pg_temp.canceled_after('SELECT mreg.jsonb_schema_check(s) FROM huge_required'), '<', interval '1s',
+              'a statement timeout cancels the compile of 2M required names promptly');
+SET LOCAL statement_timeout = 0;
 
 SELECT * FROM finish();
 ROLLBACK;
