@@ -77,10 +77,6 @@ BEGIN
     VALUES (pid, vid, coalesce(nullif(btrim(a->>'name'), ''), 'artifact-' || pos), coalesce(a->>'kind', 'other'),
             nullif(btrim(a->>'uri'), ''), bytes, lower(a->>'sha256'), size::bigint,
             a->>'media_type', coalesce((a->>'encrypted')::boolean, false));
-EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION '%: another artifact of this version is already named %', what,
-                    mreg_internal.quote_short(coalesce(nullif(btrim(a->>'name'), ''), 'artifact-' || pos))
-        USING ERRCODE = 'unique_violation';
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.insert_artifact(bigint, bigint, int, jsonb) IS 'Checks one artifact description field by field and stores it';
@@ -98,6 +94,7 @@ DECLARE
     mid bigint;
     vid bigint;
     other record;
+    dup text;
     node text;
     a jsonb;
     pos int := 0;
@@ -126,6 +123,16 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     PERFORM mreg_internal.check_metadata(pid, 'model_version', metadata);
+    -- artifact names are unique per version: say which one repeats (checked
+    -- here, not by catching the unique violation, which would cost a subtransaction)
+    SELECT string_agg(mreg_internal.quote_short(d.n), ', ') INTO dup
+      FROM (SELECT coalesce(nullif(btrim(x.a->>'name'), ''), 'artifact-' || x.pos) AS n
+              FROM jsonb_array_elements(artifacts) WITH ORDINALITY AS x(a, pos)
+             WHERE jsonb_typeof(x.a) = 'object'
+             GROUP BY 1 HAVING count(*) > 1) d;
+    IF dup IS NOT NULL THEN
+        RAISE EXCEPTION 'two artifacts of one version share a name: %', dup USING ERRCODE = 'unique_violation';
+    END IF;
 
     SELECT m.id INTO mid FROM mreg.model m WHERE m.project_id = pid AND m.name = model;
     IF mid IS NULL THEN

@@ -128,25 +128,37 @@ COMMENT ON FUNCTION mreg_internal.add_edge(text, text, bigint, boolean) IS
 CREATE FUNCTION mreg_internal.upstream_of(node text) RETURNS mreg.lineage
     LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, mreg, pg_temp
+    SET enable_seqscan = off
 AS $$
 #variable_conflict use_variable
--- Breadth-first over the dst index, one query per level: plans stay index
--- lookups whatever the table's statistics say (a recursive CTE would pick a
--- hash join over the whole edge table when statistics are stale).
+-- Breadth-first over the dst index, one query per level, keeping the edges
+-- each level returns.  Each query touches a handful of edges, but during a
+-- bulk load the table's statistics are stale (it looks empty) and the
+-- planner picks a sequential scan over every edge: registration then slows
+-- down linearly with the registry (measured: 0.5 ms per version at 500
+-- versions, 7 ms at 8,000).  enable_seqscan = off keeps the index lookups.
 DECLARE
     seen text[] := ARRAY[node];
     frontier text[] := ARRAY[node];
+    srcs text[] := '{}';
+    dsts text[] := '{}';
+    s_level text[];
+    d_level text[];
     result mreg.lineage;
 BEGIN
     LOOP
-        SELECT array_agg(DISTINCT e.src) INTO frontier
+        SELECT array_agg(e.src), array_agg(e.dst) INTO s_level, d_level
           FROM mreg.lineage_edge e
-         WHERE e.dst = ANY (frontier) AND e.src <> ALL (seen);
+         WHERE e.dst = ANY (frontier);
+        EXIT WHEN s_level IS NULL;
+        srcs := srcs || s_level;
+        dsts := dsts || d_level;
+        SELECT array_agg(DISTINCT x) INTO frontier FROM unnest(s_level) x WHERE x <> ALL (seen);
         EXIT WHEN frontier IS NULL;
         seen := seen || frontier;
     END LOOP;
     SELECT mreg.lineage_agg(g.src, g.dst) INTO result
-      FROM (SELECT e.src, e.dst FROM mreg.lineage_edge e WHERE e.dst = ANY (seen)
+      FROM (SELECT u.src, u.dst FROM unnest(srcs, dsts) AS u(src, dst)
             UNION ALL
             SELECT node, NULL) g;
     RETURN result;

@@ -159,6 +159,8 @@ SELECT throws_ok($$SELECT mreg.register_model_version('fraud', 'gbm', '5.0.0', a
                  '22023', NULL, 'an unknown artifact field');
 SELECT throws_ok($$SELECT mreg.register_model_version('fraud', 'gbm', '5.0.0', artifacts => '[{"uri": "x", "encrypted": "yes"}]')$$,
                  '22023', NULL, 'encrypted must be a boolean');
+SELECT throws_ok($$SELECT mreg.register_model_version('fraud', 'gbm', '5.0.0', artifacts => '[{"name": "w", "uri": "a"}, {"name": "w", "uri": "b"}]')$$,
+                 '23505', 'two artifacts of one version share a name: ''w''', 'artifact names repeat');
 SELECT is(mreg.version_id('fraud', 'gbm', '5.0.0'), NULL, 'a refused registration leaves no version');
 SELECT throws_ok($$SELECT mreg.register_dataset_version('fraud', 'txns', '2024-06', 's3://x', schema => '[]')$$, '22023', NULL,
                  'a dataset schema must be an object');
