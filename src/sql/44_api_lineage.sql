@@ -313,7 +313,9 @@ BEGIN
           JOIN mreg.model m ON m.id = v.model_id
           JOIN mreg.project p ON p.id = v.project_id
          CROSS JOIN LATERAL (SELECT CASE WHEN v.project_id = $1 THEN $2 ELSE $3 END AS probe,
-                                    mreg_internal.version_node(NULL, m.name, v.version) AS self) x
+                                    -- the version's own node, relative; model names and
+                                    -- versions never need quotes, so no parse per row
+                                    'model:' || m.name || '@' || v.version::text AS self) x
          WHERE ((v.project_id = $1 AND v.provenance OPERATOR(mreg.%s) $2)
                 OR (v.project_id IS DISTINCT FROM $1 AND v.provenance OPERATOR(mreg.%s) $3))
            AND v.status <> 'draft'
