@@ -165,7 +165,7 @@ BEGIN
     END LOOP;
 END
 $$;
-ANALYZE;
+VACUUM ANALYZE;   -- steady state: statistics fresh, GIN pending list merged (autovacuum would do it)
 SELECT format('impact setup: %s versions, %s of m5, %s trained on one of m5''s, %s live edges',
               count(*), count(*) FILTER (WHERE m.name = 'm5'),
               count(*) FILTER (WHERE m.name <> 'm5' AND EXISTS (SELECT FROM mreg.lineage_nodes(v.provenance) x WHERE x LIKE 'model:m5@%')),
