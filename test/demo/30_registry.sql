@@ -145,8 +145,10 @@ SELECT (SELECT count(*) FROM mreg.project) AS projects, (SELECT count(*) FROM mr
 SELECT model, latest_version, aliases, live, versions FROM mreg.model_overview WHERE project = 'fraud' ORDER BY model;
 
 \echo
-\echo '== 2. A new release beats the champion: fraud-gbm''s newest version is evaluated, then @champion moves to it'
-SELECT latest_version AS challenger FROM mreg.model_overview WHERE project = 'fraud' AND model = 'fraud-gbm' \gset
+\echo '== 2. A new release beats the champion: fraud-gbm''s newest release goes to staging, takes @champion, then production'
+SELECT max(version) AS challenger FROM mreg.model_version_overview
+ WHERE project = 'fraud' AND model = 'fraud-gbm' AND NOT mreg.is_prerelease(version) \gset
+\echo 'The challenger is' :challenger
 \o /dev/null
 SELECT mreg.set_status('fraud', 'fraud-gbm', :'challenger', 'staging', 'passed offline validation');
 SELECT mreg.set_alias('fraud', 'fraud-gbm', '@champion', :'challenger', 'higher recall on the EU slice, same precision');
@@ -194,7 +196,7 @@ SELECT jsonb_pretty(r - 'provenance' - 'pipeline' - 'features' - 'artifacts') AS
 \echo
 \echo '== 7. Vocabularies guide: an unknown term is recorded for the project, with a NOTICE'
 SELECT mreg.register_model('vision', 'vision-ranker', domain => 'Visual Search') AS model_id;
-SELECT term, category, created_by FROM mreg.vocabulary v JOIN mreg.project p ON p.id = v.project_id WHERE p.name = 'vision';
+SELECT v.term, v.category, v.created_by FROM mreg.vocabulary v JOIN mreg.project p ON p.id = v.project_id WHERE p.name = 'vision';
 
 \echo
 \echo '== 8. Guard rails: each of these is refused, as it should be'
