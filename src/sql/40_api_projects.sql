@@ -122,6 +122,23 @@ COMMENT ON FUNCTION mreg.register_model(text, text, text, text, text, text, text
     'Creates a registered model, or updates the attributes given (non-NULL) keeping the old row in row_history; domain, task, framework, license and constraints must be vocabulary terms; returns the model id';
 
 -- ---------------------------------------------------------------- metadata standards
+-- The vocabulary categories (the CHECKs of mreg.vocabulary and
+-- mreg.vocabulary_mode list the same ones).
+CREATE FUNCTION mreg_internal.check_category(category text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+BEGIN
+    IF category NOT IN ('domain', 'task', 'framework', 'license', 'constraint', 'metric', 'usage_rights') THEN
+        RAISE EXCEPTION 'unknown vocabulary category %', mreg_internal.quote_short(category)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Categories: domain, task, framework, license, constraint, metric, usage_rights.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.check_category(text) IS 'Raises 22023 unless the text is a vocabulary category';
+
 CREATE FUNCTION mreg.add_term(category text, term text, description text DEFAULT NULL, project text DEFAULT NULL)
     RETURNS bigint
     LANGUAGE plpgsql
@@ -134,11 +151,7 @@ DECLARE
 BEGIN
     PERFORM mreg_internal.require(category, 'category');
     PERFORM mreg_internal.require(term, 'term');
-    IF category NOT IN ('domain', 'task', 'framework', 'license', 'constraint', 'metric', 'usage_rights') THEN
-        RAISE EXCEPTION 'unknown vocabulary category %', mreg_internal.quote_short(category)
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Categories: domain, task, framework, license, constraint, metric, usage_rights.';
-    END IF;
+    PERFORM mreg_internal.check_category(category);
     IF lower(btrim(term)) !~ '^[a-z0-9][a-z0-9_.+@-]{0,99}$' THEN
         RAISE EXCEPTION 'invalid term %', mreg_internal.quote_short(term)
             USING ERRCODE = 'invalid_parameter_value',
@@ -223,11 +236,7 @@ DECLARE
     mid bigint;
 BEGIN
     PERFORM mreg_internal.require(category, 'category');
-    IF category NOT IN ('domain', 'task', 'framework', 'license', 'constraint', 'metric', 'usage_rights') THEN
-        RAISE EXCEPTION 'unknown vocabulary category %', mreg_internal.quote_short(category)
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Categories: domain, task, framework, license, constraint, metric, usage_rights.';
-    END IF;
+    PERFORM mreg_internal.check_category(category);
     IF mode IS NULL OR mode NOT IN ('open', 'strict') THEN
         RAISE EXCEPTION 'invalid vocabulary mode %', mreg_internal.quote_short(mode)
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Use open or strict.';
