@@ -16,7 +16,7 @@ CREATE TABLE mreg.project (
     visibility   text NOT NULL DEFAULT 'internal'
                  CONSTRAINT project_visibility_check CHECK (visibility OPERATOR(pg_catalog.=) ANY (ARRAY['public', 'internal', 'private'])),
     created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by   name NOT NULL DEFAULT CURRENT_USER
+    created_by   name NOT NULL DEFAULT mreg_internal.caller()
 );
 COMMENT ON TABLE mreg.project IS 'A team''s space: models, datasets, runs and grants belong to one project';
 COMMENT ON COLUMN mreg.project.id IS 'Surrogate key';
@@ -33,7 +33,7 @@ CREATE TABLE mreg.experiment (
     name         text NOT NULL CONSTRAINT experiment_name_nonempty CHECK (pg_catalog.btrim(name) OPERATOR(pg_catalog.<>) ''),
     description  text,
     created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by   name NOT NULL DEFAULT CURRENT_USER,
+    created_by   name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (project_id, name)
 );
 COMMENT ON TABLE mreg.experiment IS 'A named series of training runs within a project';
@@ -52,7 +52,7 @@ CREATE TABLE mreg.pipeline (
     uri          text,
     description  text,
     created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by   name NOT NULL DEFAULT CURRENT_USER,
+    created_by   name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (project_id, name)
 );
 COMMENT ON TABLE mreg.pipeline IS 'A training or preprocessing pipeline (Airflow DAG, Kubeflow pipeline, dbt project, ...) that produces runs';
@@ -74,7 +74,7 @@ CREATE TABLE mreg.pipeline_step (
     transformation text,
     params         jsonb NOT NULL DEFAULT '{}',
     created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by     name NOT NULL DEFAULT CURRENT_USER,
+    created_by     name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (pipeline_id, position)
 );
 COMMENT ON TABLE mreg.pipeline_step IS 'Ordered preprocessing steps of a pipeline';
@@ -105,7 +105,7 @@ CREATE TABLE mreg.run (
     duration       interval GENERATED ALWAYS AS (ended_at OPERATOR(pg_catalog.-) started_at) STORED,
     notes          text,
     created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by     name NOT NULL DEFAULT CURRENT_USER,
+    created_by     name NOT NULL DEFAULT mreg_internal.caller(),
     CONSTRAINT run_time_order CHECK (ended_at IS NULL OR started_at IS NULL OR ended_at OPERATOR(pg_catalog.>=) started_at)
 );
 COMMENT ON TABLE mreg.run IS 'One training run: hyperparameters, training environment, code and data it used (node text run:ID)';
@@ -132,7 +132,7 @@ CREATE TABLE mreg.dataset (
     description    text,
     source_system  text,
     created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by     name NOT NULL DEFAULT CURRENT_USER,
+    created_by     name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (project_id, name)
 );
 COMMENT ON TABLE mreg.dataset IS 'A dataset known to the project; its snapshots are dataset versions';
@@ -158,7 +158,7 @@ CREATE TABLE mreg.dataset_version (
     usage_rights           text,
     contains_personal_data boolean NOT NULL DEFAULT false,
     created_at             timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by             name NOT NULL DEFAULT CURRENT_USER,
+    created_by             name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (dataset_id, version)
 );
 COMMENT ON TABLE mreg.dataset_version IS 'An immutable data snapshot: where it is, its checksum, size, schema, license and usage rights';
@@ -187,7 +187,7 @@ CREATE TABLE mreg.feature (
     feature_store_uri  text,
     description        text,
     created_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by         name NOT NULL DEFAULT CURRENT_USER,
+    created_by         name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (project_id, name)
 );
 COMMENT ON TABLE mreg.feature IS 'A feature definition (node text feature:NAME)';
@@ -210,7 +210,7 @@ CREATE TABLE mreg.run_dataset (
     role                text NOT NULL DEFAULT 'training'
                         CONSTRAINT run_dataset_role_check CHECK (role OPERATOR(pg_catalog.=) ANY (ARRAY['training', 'validation', 'test', 'other'])),
     created_at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by          name NOT NULL DEFAULT CURRENT_USER,
+    created_by          name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (run_id, dataset_version_id)
 );
 COMMENT ON TABLE mreg.run_dataset IS 'Which data snapshots a run used';
@@ -230,7 +230,7 @@ CREATE TABLE mreg.run_feature (
     importance  double precision CONSTRAINT run_feature_importance_finite
                 CHECK (importance IS NULL OR importance OPERATOR(pg_catalog.<>) ALL (ARRAY['NaN', 'Infinity', '-Infinity']::pg_catalog.float8[])),
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by  name NOT NULL DEFAULT CURRENT_USER,
+    created_by  name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (run_id, feature_id)
 );
 COMMENT ON TABLE mreg.run_feature IS 'Which features a run used and their importance';
@@ -252,12 +252,12 @@ CREATE TABLE mreg.model (
     task           text,
     framework      text,
     license        text,
-    owner          name NOT NULL DEFAULT CURRENT_USER,
+    owner          name NOT NULL DEFAULT mreg_internal.caller(),
     team           text,
     constraints    text[] NOT NULL DEFAULT '{}',
     ethical_notes  text,
     created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by     name NOT NULL DEFAULT CURRENT_USER,
+    created_by     name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (project_id, name)
 );
 COMMENT ON TABLE mreg.model IS 'A registered model (node text model:NAME); its releases are model versions';
@@ -292,7 +292,7 @@ CREATE TABLE mreg.model_version (
     status_changed_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     status_reason      text,
     created_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by         name NOT NULL DEFAULT CURRENT_USER,
+    created_by         name NOT NULL DEFAULT mreg_internal.caller(),
     CONSTRAINT model_version_unique UNIQUE (model_id, version)
 );
 COMMENT ON TABLE mreg.model_version IS 'A release of a registered model (node text model:NAME@VERSION). Identity, artifacts and provenance are immutable once registered; only status moves';
@@ -322,8 +322,9 @@ CREATE TABLE mreg.artifact (
     size_bytes        bigint CONSTRAINT artifact_size_check CHECK (size_bytes OPERATOR(pg_catalog.>=) 0),
     media_type        text,
     encrypted         boolean NOT NULL DEFAULT false,
+    inline            boolean GENERATED ALWAYS AS (content IS NOT NULL) STORED,
     created_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by        name NOT NULL DEFAULT CURRENT_USER,
+    created_by        name NOT NULL DEFAULT mreg_internal.caller(),
     CONSTRAINT artifact_location CHECK (uri IS NOT NULL OR content IS NOT NULL),
     CONSTRAINT artifact_inline_checksum CHECK (content IS NULL OR sha256 IS NOT NULL),
     UNIQUE (model_version_id, name)
@@ -340,6 +341,7 @@ COMMENT ON COLUMN mreg.artifact.sha256 IS 'SHA-256 of the artifact; computed in 
 COMMENT ON COLUMN mreg.artifact.size_bytes IS 'Size in bytes';
 COMMENT ON COLUMN mreg.artifact.media_type IS 'Media type (application/onnx, application/vnd.oci.image.manifest.v1+json, ...)';
 COMMENT ON COLUMN mreg.artifact.encrypted IS 'Whether content is encrypted (pgcrypto)';
+COMMENT ON COLUMN mreg.artifact.inline IS 'Whether the bytes are stored inline (read them with mreg.artifact_content(), which is audited)';
 COMMENT ON COLUMN mreg.artifact.created_at IS 'When the row was created';
 COMMENT ON COLUMN mreg.artifact.created_by IS 'Role that created the row';
 
@@ -352,9 +354,9 @@ CREATE TABLE mreg.alias (
     model_version_id  bigint NOT NULL REFERENCES mreg.model_version(id),
     protected_by      name,
     updated_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_by        name NOT NULL DEFAULT CURRENT_USER,
+    updated_by        name NOT NULL DEFAULT mreg_internal.caller(),
     created_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by        name NOT NULL DEFAULT CURRENT_USER,
+    created_by        name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (model_id, name)
 );
 COMMENT ON TABLE mreg.alias IS 'A named pointer to a model version (@champion, @challenger); every move is kept in alias_move';
@@ -378,7 +380,7 @@ CREATE TABLE mreg.alias_move (
     to_version_id     bigint REFERENCES mreg.model_version(id),
     reason            text,
     created_at        timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
-    created_by        name NOT NULL DEFAULT CURRENT_USER
+    created_by        name NOT NULL DEFAULT mreg_internal.caller()
 );
 COMMENT ON TABLE mreg.alias_move IS 'Append-only history of alias moves: who moved which alias from which version to which, when and why';
 COMMENT ON COLUMN mreg.alias_move.id IS 'Surrogate key';
@@ -398,9 +400,9 @@ CREATE TABLE mreg.tag (
     key         text NOT NULL CONSTRAINT tag_key_format CHECK (key OPERATOR(pg_catalog.~) '^[A-Za-z0-9_.:/-]{1,128}$'),
     value       text NOT NULL,
     updated_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_by  name NOT NULL DEFAULT CURRENT_USER,
+    updated_by  name NOT NULL DEFAULT mreg_internal.caller(),
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by  name NOT NULL DEFAULT CURRENT_USER,
+    created_by  name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (node, key)
 );
 COMMENT ON TABLE mreg.tag IS 'Key/value tags on any entity, addressed by its node text; every change is kept in row_history';
@@ -420,7 +422,7 @@ CREATE TABLE mreg.annotation (
     node        text NOT NULL,
     note        text NOT NULL CONSTRAINT annotation_note_nonempty CHECK (pg_catalog.btrim(note) OPERATOR(pg_catalog.<>) ''),
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
-    created_by  name NOT NULL DEFAULT CURRENT_USER
+    created_by  name NOT NULL DEFAULT mreg_internal.caller()
 );
 COMMENT ON TABLE mreg.annotation IS 'Append-only, timestamped user notes on any entity';
 COMMENT ON COLUMN mreg.annotation.id IS 'Surrogate key';
@@ -441,7 +443,7 @@ CREATE TABLE mreg.evaluation (
     value               double precision NOT NULL
                         CONSTRAINT evaluation_value_finite CHECK (value OPERATOR(pg_catalog.<>) ALL (ARRAY['NaN', 'Infinity', '-Infinity']::pg_catalog.float8[])),
     method              text,
-    evaluator           name NOT NULL DEFAULT CURRENT_USER,
+    evaluator           name NOT NULL DEFAULT mreg_internal.caller(),
     evaluated_at        timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
 );
 COMMENT ON TABLE mreg.evaluation IS 'Append-only performance history: one metric value of a version on a data snapshot and slice';
@@ -463,7 +465,7 @@ CREATE TABLE mreg.lineage_edge (
     src         text NOT NULL,
     dst         text NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by  name NOT NULL DEFAULT CURRENT_USER,
+    created_by  name NOT NULL DEFAULT mreg_internal.caller(),
     CONSTRAINT lineage_edge_no_self_loop CHECK (src OPERATOR(pg_catalog.<>) dst),
     UNIQUE (src, dst)
 );
@@ -486,7 +488,7 @@ CREATE TABLE mreg.vocabulary (
     description  text,
     seeded       boolean NOT NULL DEFAULT false,
     created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by   name NOT NULL DEFAULT CURRENT_USER
+    created_by   name NOT NULL DEFAULT mreg_internal.caller()
 );
 CREATE UNIQUE INDEX vocabulary_term_key ON mreg.vocabulary (COALESCE(project_id, 0), category, term);
 COMMENT ON TABLE mreg.vocabulary IS 'Controlled terms per category (global when project_id is NULL, else project-specific); the write API accepts only these';
@@ -506,7 +508,7 @@ CREATE TABLE mreg.vocabulary_mode (
                  CHECK (category OPERATOR(pg_catalog.=) ANY (ARRAY['domain', 'task', 'framework', 'license', 'constraint', 'metric', 'usage_rights'])),
     mode         text NOT NULL CONSTRAINT vocabulary_mode_mode_check CHECK (mode OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'strict'])),
     created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by   name NOT NULL DEFAULT CURRENT_USER,
+    created_by   name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (project_id, category)
 );
 COMMENT ON TABLE mreg.vocabulary_mode IS 'Per project and category: open (unknown terms are accepted and recorded, the default) or strict (unknown terms are refused)';
@@ -524,7 +526,7 @@ CREATE TABLE mreg.synonym (
     synonym     text NOT NULL CONSTRAINT synonym_synonym_nonempty CHECK (pg_catalog.btrim(synonym) OPERATOR(pg_catalog.<>) ''),
     seeded      boolean NOT NULL DEFAULT false,
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by  name NOT NULL DEFAULT CURRENT_USER,
+    created_by  name NOT NULL DEFAULT mreg_internal.caller(),
     CONSTRAINT synonym_distinct CHECK (pg_catalog.lower(term) OPERATOR(pg_catalog.<>) pg_catalog.lower(synonym))
 );
 CREATE UNIQUE INDEX synonym_key ON mreg.synonym (COALESCE(category, ''), pg_catalog.lower(synonym));
@@ -544,7 +546,7 @@ CREATE TABLE mreg.metadata_schema (
                  CHECK (entity_kind OPERATOR(pg_catalog.=) ANY (ARRAY['model_version', 'run_params', 'run_environment', 'dataset_schema'])),
     schema       jsonb NOT NULL CONSTRAINT metadata_schema_valid CHECK (mreg.jsonb_schema_check(schema)),
     created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    created_by   name NOT NULL DEFAULT CURRENT_USER,
+    created_by   name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (project_id, entity_kind)
 );
 COMMENT ON TABLE mreg.metadata_schema IS 'JSON Schema (subset) that a project''s metadata of one kind must match; checked on write';
@@ -565,7 +567,7 @@ CREATE TABLE mreg.row_history (
     old_row     jsonb NOT NULL,
     new_row     jsonb,
     changed_at  timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
-    changed_by  name NOT NULL DEFAULT CURRENT_USER,
+    changed_by  name NOT NULL DEFAULT mreg_internal.caller(),
     txid        bigint NOT NULL DEFAULT pg_catalog.txid_current()
 );
 CREATE INDEX row_history_row_idx ON mreg.row_history (table_name, row_id, id);
@@ -605,3 +607,21 @@ CREATE INDEX evaluation_version_idx      ON mreg.evaluation (model_version_id, m
 CREATE INDEX evaluation_metric_idx       ON mreg.evaluation (project_id, metric, slice);
 CREATE INDEX evaluation_dsv_idx          ON mreg.evaluation (dataset_version_id) WHERE dataset_version_id IS NOT NULL;
 
+
+-- ---------------------------------------------------------------- one project per chain of references
+-- A version belongs to its model's project, an artifact or evaluation to its
+-- version's, an alias points at a version of its own model: composite keys
+-- say so, so no row (restored, or written by a superuser) can cross projects.
+ALTER TABLE mreg.model ADD CONSTRAINT model_id_project_key UNIQUE (id, project_id);
+ALTER TABLE mreg.model_version ADD CONSTRAINT model_version_id_project_key UNIQUE (id, project_id);
+ALTER TABLE mreg.model_version ADD CONSTRAINT model_version_id_model_key UNIQUE (id, model_id);
+ALTER TABLE mreg.model_version ADD CONSTRAINT model_version_model_project_fkey
+    FOREIGN KEY (model_id, project_id) REFERENCES mreg.model (id, project_id);
+ALTER TABLE mreg.artifact ADD CONSTRAINT artifact_version_project_fkey
+    FOREIGN KEY (model_version_id, project_id) REFERENCES mreg.model_version (id, project_id);
+ALTER TABLE mreg.evaluation ADD CONSTRAINT evaluation_version_project_fkey
+    FOREIGN KEY (model_version_id, project_id) REFERENCES mreg.model_version (id, project_id);
+ALTER TABLE mreg.alias ADD CONSTRAINT alias_model_project_fkey
+    FOREIGN KEY (model_id, project_id) REFERENCES mreg.model (id, project_id);
+ALTER TABLE mreg.alias ADD CONSTRAINT alias_version_model_fkey
+    FOREIGN KEY (model_version_id, model_id) REFERENCES mreg.model_version (id, model_id);

@@ -220,6 +220,12 @@ BEGIN
                   HINT = 'Register a new version instead.';
     END IF;
     IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT mreg_internal.in_api() THEN
+            RAISE EXCEPTION 'the status of model version % (%) moves only through the API', OLD.id, OLD.version
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'Status moves are checked against policies and audited; a direct UPDATE is neither.',
+                      HINT = 'Use mreg.set_status() or mreg.retire().';
+        END IF;
         IF NOT mreg.status_transition_allowed(OLD.status, NEW.status) THEN
             RAISE EXCEPTION 'model version % (%) cannot move from % to %', OLD.id, OLD.version, OLD.status, NEW.status
                 USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -246,6 +252,15 @@ DECLARE
     actual text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
+        -- outside the API only a restore (pg_dump scripts run with row_security off) adds
+        -- artifacts to a version that left draft
+        IF NOT mreg_internal.in_api() AND current_setting('row_security') <> 'off'
+           AND (SELECT v.status FROM mreg.model_version v WHERE v.id = NEW.model_version_id) IS DISTINCT FROM 'draft' THEN
+            RAISE EXCEPTION 'artifacts of model version % are added only through the API', NEW.model_version_id
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'The artifacts of a registered version are fixed when it is registered.',
+                      HINT = 'Register a new version with mreg.register_model_version().';
+        END IF;
         IF NEW.content IS NOT NULL THEN
             actual := encode(sha256(NEW.content), 'hex');
             IF NEW.sha256 IS NOT NULL AND lower(NEW.sha256) <> actual THEN
@@ -275,6 +290,24 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.guard_artifact() IS
     'Trigger: hashes inline artifact bytes (a declared sha256 must match); artifacts of non-draft versions never change';
+
+-- Aliases move only through the API (mreg.set_alias keeps every move in
+-- mreg.alias_move and honours protection), for the owner and superusers too.
+CREATE FUNCTION mreg_internal.guard_alias() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+BEGIN
+    IF NOT mreg_internal.in_api() THEN
+        RAISE EXCEPTION 'alias % moves only through the API', OLD.name
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Every move of an alias is kept in mreg.alias_move and protected aliases move only for their role; a direct change would do neither.',
+                  HINT = 'Use mreg.set_alias() or mreg.remove_alias().';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.guard_alias() IS 'Trigger: aliases are updated or deleted only by the API (42501), even by the owner or a superuser';
 
 -- Wire the triggers.  Append-only: the history tables and the facts.
 -- This block runs inside CREATE EXTENSION with public on the search_path:
@@ -321,3 +354,5 @@ CREATE TRIGGER guard_name BEFORE UPDATE OF name OR DELETE ON mreg.feature
     FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_name();
 CREATE TRIGGER guard_artifact BEFORE INSERT OR UPDATE OR DELETE ON mreg.artifact
     FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_artifact();
+CREATE TRIGGER guard_alias BEFORE UPDATE OR DELETE ON mreg.alias
+    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_alias();

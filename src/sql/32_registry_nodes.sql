@@ -39,7 +39,8 @@ BEGIN
         RAISE EXCEPTION 'project must not be null or empty' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     SELECT p.id INTO pid FROM mreg.project p WHERE p.name = project;
-    IF pid IS NULL THEN
+    -- a project the caller may not read does not exist for them
+    IF pid IS NULL OR NOT mreg_internal.has_access(pid, 'read') THEN
         RAISE EXCEPTION 'project % does not exist', mreg_internal.quote_short(project)
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Create it with mreg.create_project().';
@@ -47,7 +48,7 @@ BEGIN
     RETURN pid;
 END
 $$;
-COMMENT ON FUNCTION mreg_internal.project_id(text) IS 'Id of a project by name (23503 when absent)';
+COMMENT ON FUNCTION mreg_internal.project_id(text) IS 'Id of a project by name (23503 when absent or not readable by the caller)';
 
 -- Split a node text into (project, kind, name) without resolving it.
 CREATE FUNCTION mreg.parse_node(node text, OUT project text, OUT kind text, OUT name text)
@@ -141,7 +142,8 @@ BEGIN
             RAISE EXCEPTION 'invalid run node %', mreg_internal.quote_short(node)
                 USING ERRCODE = 'invalid_text_representation', DETAIL = 'A run is named by its id: run:42.';
         END IF;
-        SELECT r.id, r.project_id INTO entity_id, run_pid FROM mreg.run r WHERE r.id = p.name::bigint;
+        SELECT r.id, r.project_id INTO entity_id, run_pid FROM mreg.run r
+         WHERE r.id = p.name::bigint AND mreg_internal.has_access(r.project_id, 'read');
         -- run ids are global: a prefix must agree, an enclosing project need not
         IF entity_id IS NULL OR (p.project IS NOT NULL AND run_pid <> scope) THEN
             RAISE EXCEPTION 'run % is not registered', p.name
@@ -168,12 +170,12 @@ BEGIN
         SELECT array_agg(v.id), array_agg(v.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.dataset d JOIN mreg.dataset_version v ON v.dataset_id = d.id JOIN mreg.project pr ON pr.id = d.project_id
-         WHERE d.name = base AND v.version = ver AND (scope IS NULL OR d.project_id = scope);
+         WHERE d.name = base AND v.version = ver AND (scope IS NULL OR d.project_id = scope) AND mreg_internal.has_access(pr.id, 'read');
     ELSIF kind = 'dataset' THEN
         SELECT array_agg(d.id), array_agg(d.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.dataset d JOIN mreg.project pr ON pr.id = d.project_id
-         WHERE d.name = base AND (scope IS NULL OR d.project_id = scope);
+         WHERE d.name = base AND (scope IS NULL OR d.project_id = scope) AND mreg_internal.has_access(pr.id, 'read');
     ELSIF kind = 'model' AND ver ~ '^@?[a-z][a-z0-9_-]{0,62}$' THEN
         -- model:NAME@ALIAS: the version the alias points to now (an alias is never a semver)
         alias_ver := '@' || ltrim(ver, '@');
@@ -181,7 +183,7 @@ BEGIN
           INTO hits, pids, pnames, ver
           FROM mreg.model m JOIN mreg.alias a ON a.model_id = m.id JOIN mreg.model_version v ON v.id = a.model_version_id
           JOIN mreg.project pr ON pr.id = m.project_id
-         WHERE m.name = base AND a.name = alias_ver AND (scope IS NULL OR m.project_id = scope);
+         WHERE m.name = base AND a.name = alias_ver AND (scope IS NULL OR m.project_id = scope) AND mreg_internal.has_access(pr.id, 'read');
         IF hits IS NULL THEN
             ver := alias_ver;       -- for the message below
         END IF;
@@ -194,32 +196,32 @@ BEGIN
         SELECT array_agg(v.id), array_agg(v.project_id), array_agg(pr.name), min(v.version::text)
           INTO hits, pids, pnames, ver
           FROM mreg.model m JOIN mreg.model_version v ON v.model_id = m.id JOIN mreg.project pr ON pr.id = m.project_id
-         WHERE m.name = base AND v.version = ver::mreg.semver AND (scope IS NULL OR m.project_id = scope);
+         WHERE m.name = base AND v.version = ver::mreg.semver AND (scope IS NULL OR m.project_id = scope) AND mreg_internal.has_access(pr.id, 'read');
         ver := coalesce(ver, substr(p.name, length(base) + 2));
     ELSIF kind = 'model' THEN
         SELECT array_agg(m.id), array_agg(m.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.model m JOIN mreg.project pr ON pr.id = m.project_id
-         WHERE m.name = base AND (scope IS NULL OR m.project_id = scope);
+         WHERE m.name = base AND (scope IS NULL OR m.project_id = scope) AND mreg_internal.has_access(pr.id, 'read');
     ELSIF kind = 'feature' THEN
         SELECT array_agg(f.id), array_agg(f.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.feature f JOIN mreg.project pr ON pr.id = f.project_id
-         WHERE f.name = base AND (scope IS NULL OR f.project_id = scope);
+         WHERE f.name = base AND (scope IS NULL OR f.project_id = scope) AND mreg_internal.has_access(pr.id, 'read');
     ELSIF kind = 'pipeline' THEN
         SELECT array_agg(x.id), array_agg(x.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.pipeline x JOIN mreg.project pr ON pr.id = x.project_id
-         WHERE x.name = base AND (scope IS NULL OR x.project_id = scope);
+         WHERE x.name = base AND (scope IS NULL OR x.project_id = scope) AND mreg_internal.has_access(pr.id, 'read');
     ELSIF kind = 'experiment' THEN
         SELECT array_agg(x.id), array_agg(x.project_id), array_agg(pr.name)
           INTO hits, pids, pnames
           FROM mreg.experiment x JOIN mreg.project pr ON pr.id = x.project_id
-         WHERE x.name = base AND (scope IS NULL OR x.project_id = scope);
+         WHERE x.name = base AND (scope IS NULL OR x.project_id = scope) AND mreg_internal.has_access(pr.id, 'read');
     ELSIF kind = 'project' THEN
         SELECT array_agg(pr.id), array_agg(pr.id), array_agg(pr.name)
           INTO hits, pids, pnames
-          FROM mreg.project pr WHERE pr.name = base;
+          FROM mreg.project pr WHERE pr.name = base AND mreg_internal.has_access(pr.id, 'read');
     ELSE
         -- free-form node (code:..., notebook:..., any team-defined kind)
         canonical := mreg_internal.node_text(p.project, kind, p.name);

@@ -3,15 +3,16 @@
 -- Conventions of every API function: see the header of 33_registry_internal.sql.
 
 -- ---------------------------------------------------------------- projects
-CREATE FUNCTION mreg.create_project(name text, description text DEFAULT NULL, visibility text DEFAULT 'internal')
+CREATE FUNCTION mreg_internal.create_project(name text, description text DEFAULT NULL, visibility text DEFAULT 'internal')
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
     pid bigint;
 BEGIN
+    PERFORM mreg_internal.authorize(NULL, 'admin');
     PERFORM mreg_internal.require(name, 'project name');
     IF name !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' THEN
         RAISE EXCEPTION 'invalid project name %', mreg_internal.quote_short(name)
@@ -27,26 +28,32 @@ BEGIN
     ON CONFLICT ON CONSTRAINT project_name_key DO NOTHING
     RETURNING id INTO pid;
     IF pid IS NULL THEN
+        -- project names are global: this much a registry admin learns about a project they cannot read
         RAISE EXCEPTION 'project % already exists', mreg_internal.quote_short(name)
             USING ERRCODE = 'unique_violation';
     END IF;
+    -- its creator administers it
+    INSERT INTO mreg.access_grant (project_id, grantee, privilege, purpose)
+    VALUES (pid, mreg_internal.caller(), 'admin', 'created the project');
+    PERFORM mreg_internal.audit(pid, 'create_project', mreg_internal.node_text(NULL, 'project', name),
+                                NULL, (SELECT to_jsonb(p) FROM mreg.project p WHERE p.id = pid));
     RETURN pid;
 END
 $$;
-COMMENT ON FUNCTION mreg.create_project(text, text, text) IS 'Creates a project (visibility public, internal or private); returns its id';
+COMMENT ON FUNCTION mreg_internal.create_project(text, text, text) IS 'Creates a project (visibility public, internal or private); returns its id';
 
 -- ---------------------------------------------------------------- models
-CREATE FUNCTION mreg.register_model(project text, name text, description text DEFAULT NULL,
+CREATE FUNCTION mreg_internal.register_model(project text, name text, description text DEFAULT NULL,
                                     domain text DEFAULT NULL, task text DEFAULT NULL, framework text DEFAULT NULL,
                                     license text DEFAULT NULL, owner name DEFAULT NULL, team text DEFAULT NULL,
                                     constraints text[] DEFAULT NULL, ethical_notes text DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'contribute');
     mid bigint;
     cons text[];
     c text;
@@ -107,7 +114,7 @@ BEGIN
     INSERT INTO mreg.model (project_id, name, description, domain, task, framework, license, owner, team,
                             constraints, ethical_notes)
     VALUES (pid, name, description, t_domain, t_task, t_framework, t_license,
-            coalesce(owner, current_user), team, coalesce(cons, '{}'), ethical_notes)
+            coalesce(owner, mreg_internal.caller()), team, coalesce(cons, '{}'), ethical_notes)
     ON CONFLICT ON CONSTRAINT model_project_id_name_key DO NOTHING
     RETURNING id INTO mid;
     IF mid IS NOT NULL THEN
@@ -118,7 +125,7 @@ BEGIN
     RAISE EXCEPTION 'model % could not be registered', mreg_internal.quote_short(name) USING ERRCODE = 'serialization_failure';
 END
 $$;
-COMMENT ON FUNCTION mreg.register_model(text, text, text, text, text, text, text, name, text, text[], text) IS
+COMMENT ON FUNCTION mreg_internal.register_model(text, text, text, text, text, text, text, name, text, text[], text) IS
     'Creates a registered model, or updates the attributes given (non-NULL) keeping the old row in row_history; domain, task, framework, license and constraints must be vocabulary terms; returns the model id';
 
 -- ---------------------------------------------------------------- metadata standards
@@ -139,16 +146,19 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.check_category(text) IS 'Raises 22023 unless the text is a vocabulary category';
 
-CREATE FUNCTION mreg.add_term(category text, term text, description text DEFAULT NULL, project text DEFAULT NULL)
+CREATE FUNCTION mreg_internal.add_term(category text, term text, description text DEFAULT NULL, project text DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_column
 DECLARE
-    pid bigint := CASE WHEN project IS NULL THEN NULL ELSE mreg_internal.project_id(project) END;
+    pid bigint := CASE WHEN project IS NULL THEN NULL ELSE mreg_internal.project_id(project, 'admin') END;
     tid bigint;
 BEGIN
+    IF pid IS NULL THEN
+        PERFORM mreg_internal.authorize(NULL, 'admin');       -- a global term: registry admins
+    END IF;
     PERFORM mreg_internal.require(category, 'category');
     PERFORM mreg_internal.require(term, 'term');
     PERFORM mreg_internal.check_category(category);
@@ -168,18 +178,19 @@ BEGIN
     RETURN tid;
 END
 $$;
-COMMENT ON FUNCTION mreg.add_term(text, text, text, text) IS
+COMMENT ON FUNCTION mreg_internal.add_term(text, text, text, text) IS
     'Adds a controlled term to a vocabulary category, globally or for one project; returns its id';
 
-CREATE FUNCTION mreg.add_synonym(term text, synonym text, category text DEFAULT NULL)
+CREATE FUNCTION mreg_internal.add_synonym(term text, synonym text, category text DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
     sid bigint;
 BEGIN
+    PERFORM mreg_internal.authorize(NULL, 'admin');           -- synonyms are global
     PERFORM mreg_internal.require(term, 'term');
     PERFORM mreg_internal.require(synonym, 'synonym');
     IF lower(btrim(term)) = lower(btrim(synonym)) THEN
@@ -192,16 +203,16 @@ EXCEPTION WHEN unique_violation THEN
     RAISE EXCEPTION 'synonym % is already defined', mreg_internal.quote_short(synonym) USING ERRCODE = 'unique_violation';
 END
 $$;
-COMMENT ON FUNCTION mreg.add_synonym(text, text, text) IS 'Declares that a word stands for a term (nlp -> natural-language-processing); returns its id';
+COMMENT ON FUNCTION mreg_internal.add_synonym(text, text, text) IS 'Declares that a word stands for a term (nlp -> natural-language-processing); returns its id';
 
-CREATE FUNCTION mreg.set_metadata_schema(project text, entity_kind text, schema jsonb)
+CREATE FUNCTION mreg_internal.set_metadata_schema(project text, entity_kind text, schema jsonb)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'admin');
     sid bigint;
 BEGIN
     PERFORM mreg_internal.require(entity_kind, 'entity_kind');
@@ -222,17 +233,17 @@ BEGIN
     RETURN sid;
 END
 $$;
-COMMENT ON FUNCTION mreg.set_metadata_schema(text, text, jsonb) IS
+COMMENT ON FUNCTION mreg_internal.set_metadata_schema(text, text, jsonb) IS
     'Sets (or with NULL removes) the JSON Schema a project''s metadata of one kind must match; the old schema stays in row_history';
 
-CREATE FUNCTION mreg.set_vocabulary_mode(project text, category text, mode text)
+CREATE FUNCTION mreg_internal.set_vocabulary_mode(project text, category text, mode text)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'admin');
     mid bigint;
 BEGIN
     PERFORM mreg_internal.require(category, 'category');
@@ -247,5 +258,5 @@ BEGIN
     RETURN mid;
 END
 $$;
-COMMENT ON FUNCTION mreg.set_vocabulary_mode(text, text, text) IS
+COMMENT ON FUNCTION mreg_internal.set_vocabulary_mode(text, text, text) IS
     'Makes one vocabulary category of a project open (unknown terms are recorded, the default) or strict (unknown terms are refused with the closest terms); the old mode stays in row_history';

@@ -3,18 +3,18 @@
 -- Conventions of every API function: see the header of 33_registry_internal.sql.
 
 -- ---------------------------------------------------------------- datasets and features
-CREATE FUNCTION mreg.register_dataset_version(project text, dataset text, version text, uri text,
+CREATE FUNCTION mreg_internal.register_dataset_version(project text, dataset text, version text, uri text,
                                               sha256 text DEFAULT NULL, row_count bigint DEFAULT NULL,
                                               license text DEFAULT NULL, usage_rights text DEFAULT NULL,
                                               contains_personal_data boolean DEFAULT false, schema jsonb DEFAULT NULL,
                                               source_system text DEFAULT NULL, description text DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'contribute');
     did bigint;
     old mreg.dataset_version;
     vid bigint;
@@ -76,19 +76,19 @@ BEGIN
               HINT = 'A data snapshot is immutable: register the new data under a new version label.';
 END
 $$;
-COMMENT ON FUNCTION mreg.register_dataset_version(text, text, text, text, text, bigint, text, text, boolean, jsonb, text, text) IS
+COMMENT ON FUNCTION mreg_internal.register_dataset_version(text, text, text, text, text, bigint, text, text, boolean, jsonb, text, text) IS
     'Registers an immutable data snapshot (creating the dataset on first use); registering the same snapshot again returns its id';
 
-CREATE FUNCTION mreg.define_feature(project text, name text, dtype text, transformation text DEFAULT NULL,
+CREATE FUNCTION mreg_internal.define_feature(project text, name text, dtype text, transformation text DEFAULT NULL,
                                     source text DEFAULT NULL, feature_store_uri text DEFAULT NULL,
                                     description text DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'contribute');
     fid bigint;
 BEGIN
     PERFORM mreg_internal.require(name, 'feature name');
@@ -110,18 +110,18 @@ BEGIN
     RETURN fid;
 END
 $$;
-COMMENT ON FUNCTION mreg.define_feature(text, text, text, text, text, text, text) IS
+COMMENT ON FUNCTION mreg_internal.define_feature(text, text, text, text, text, text, text) IS
     'Defines a feature, or redefines it keeping the old definition in row_history; returns its id';
 
-CREATE FUNCTION mreg.define_pipeline(project text, name text, system text DEFAULT NULL, uri text DEFAULT NULL,
+CREATE FUNCTION mreg_internal.define_pipeline(project text, name text, system text DEFAULT NULL, uri text DEFAULT NULL,
                                      steps jsonb DEFAULT NULL, description text DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'contribute');
     plid bigint;
     st jsonb;
     pos int := 0;
@@ -156,22 +156,22 @@ BEGIN
     RETURN plid;
 END
 $$;
-COMMENT ON FUNCTION mreg.define_pipeline(text, text, text, text, jsonb, text) IS
+COMMENT ON FUNCTION mreg_internal.define_pipeline(text, text, text, text, jsonb, text) IS
     'Defines a pipeline and its ordered preprocessing steps (a new steps array replaces the old, kept in row_history); returns its id';
 
 -- ---------------------------------------------------------------- runs
-CREATE FUNCTION mreg.log_run(project text, experiment text, params jsonb, environment jsonb DEFAULT '{}',
+CREATE FUNCTION mreg_internal.log_run(project text, experiment text, params jsonb, environment jsonb DEFAULT '{}',
                              dataset_versions text[] DEFAULT '{}', notes text DEFAULT NULL,
                              code_ref text DEFAULT NULL, pipeline text DEFAULT NULL, features jsonb DEFAULT NULL,
                              status text DEFAULT 'finished', started_at timestamptz DEFAULT NULL,
                              ended_at timestamptz DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'contribute');
     eid bigint;
     plid bigint;
     rid bigint;
@@ -275,6 +275,6 @@ BEGIN
     RETURN rid;
 END
 $$;
-COMMENT ON FUNCTION mreg.log_run(text, text, jsonb, jsonb, text[], text, text, text, jsonb, text, timestamptz, timestamptz) IS
+COMMENT ON FUNCTION mreg_internal.log_run(text, text, jsonb, jsonb, text[], text, text, text, jsonb, text, timestamptz, timestamptz) IS
     'Records a training run (creating the experiment on first use) with its hyperparameters, environment, code, pipeline, features and data snapshots; records lineage edges into run:ID; returns the run id';
 

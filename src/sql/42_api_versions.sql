@@ -81,16 +81,16 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.insert_artifact(bigint, bigint, int, jsonb) IS 'Checks one artifact description field by field and stores it';
 
-CREATE FUNCTION mreg.register_model_version(project text, model text, version mreg.semver, run_id bigint DEFAULT NULL,
+CREATE FUNCTION mreg_internal.register_model_version(project text, model text, version mreg.semver, run_id bigint DEFAULT NULL,
                                             artifacts jsonb DEFAULT '[]', metadata jsonb DEFAULT '{}',
                                             signature jsonb DEFAULT NULL, status text DEFAULT 'registered')
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'contribute');
     mid bigint;
     vid bigint;
     other record;
@@ -106,6 +106,9 @@ BEGIN
     IF status IS NULL OR status NOT IN ('draft', 'registered', 'staging') THEN
         RAISE EXCEPTION 'a new version starts as draft, registered or staging, not %', mreg_internal.quote_short(status)
             USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF status <> 'draft' THEN
+        PERFORM mreg_internal.authorize(pid, 'publish');     -- contributors register drafts
     END IF;
     IF artifacts IS NULL OR jsonb_typeof(artifacts) <> 'array' THEN
         RAISE EXCEPTION 'artifacts must be a JSON array' USING ERRCODE = 'invalid_parameter_value',
@@ -136,7 +139,7 @@ BEGIN
 
     SELECT m.id INTO mid FROM mreg.model m WHERE m.project_id = pid AND m.name = model;
     IF mid IS NULL THEN
-        mid := mreg.register_model(project, model);
+        mid := mreg_internal.register_model(project, model);
     END IF;
     SELECT v.id, v.version INTO other FROM mreg.model_version v
      WHERE v.model_id = mid AND v.version = register_model_version.version;
@@ -175,7 +178,7 @@ BEGIN
     RETURN vid;
 END
 $$;
-COMMENT ON FUNCTION mreg.register_model_version(text, text, mreg.semver, bigint, jsonb, jsonb, jsonb, text) IS
+COMMENT ON FUNCTION mreg_internal.register_model_version(text, text, mreg.semver, bigint, jsonb, jsonb, jsonb, text) IS
     'Registers a model version (creating the model on first use) with its artifacts; records run:ID -> model:NAME@VERSION and snapshots the full upstream lineage as provenance (a draft: when it leaves draft); returns the version id';
 
 CREATE FUNCTION mreg.version_id(project text, model text, version mreg.semver) RETURNS bigint
@@ -213,7 +216,8 @@ COMMENT ON FUNCTION mreg.version_id(text, text, text) IS
     'Id of a model version named by number (2.1.0) or alias (@champion or champion), NULL when absent or not visible';
 
 -- Version lookup that errors, for the functions that act on a version.
-CREATE FUNCTION mreg_internal.version_row(project text, model text, version mreg.semver) RETURNS mreg.model_version
+CREATE FUNCTION mreg_internal.version_row(project text, model text, version mreg.semver, privilege text DEFAULT 'read')
+    RETURNS mreg.model_version
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -221,7 +225,7 @@ AS $$
 DECLARE
     v mreg.model_version;
 BEGIN
-    PERFORM mreg_internal.project_id(project);
+    PERFORM mreg_internal.project_id(project, privilege);
     PERFORM mreg_internal.require(model, 'model name');
     IF version IS NULL THEN
         RAISE EXCEPTION 'version must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -235,7 +239,7 @@ BEGIN
     RETURN v;
 END
 $$;
-COMMENT ON FUNCTION mreg_internal.version_row(text, text, mreg.semver) IS 'A model version row by names (23503 when absent)';
+COMMENT ON FUNCTION mreg_internal.version_row(text, text, mreg.semver, text) IS 'A model version row by names (23503 when absent or not visible), after checking the caller holds privilege on its project (42501)';
 
 -- Move a version's status; leaving draft snapshots its provenance from the
 -- live lineage of that moment (edges added to the draft included).
@@ -254,14 +258,14 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.move_status(bigint, text, text) IS 'Sets a version''s status; a draft that moves on gets its provenance snapshot';
 
-CREATE FUNCTION mreg.set_status(project text, model text, version mreg.semver, status text, reason text DEFAULT NULL)
+CREATE FUNCTION mreg_internal.set_status(project text, model text, version mreg.semver, status text, reason text DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    v mreg.model_version := mreg_internal.version_row(project, model, version);
+    v mreg.model_version := mreg_internal.version_row(project, model, version, 'publish');
 BEGIN
     IF status IS NULL OR status NOT IN ('draft', 'registered', 'staging', 'production', 'archived', 'retired') THEN
         RAISE EXCEPTION 'invalid status %', mreg_internal.quote_short(status)
@@ -269,23 +273,23 @@ BEGIN
                   HINT = 'Use registered, staging, production, archived or retired.';
     END IF;
     IF status = 'retired' THEN
-        RETURN mreg.retire(project, model, version, coalesce(reason, 'retired through set_status'));
+        RETURN mreg_internal.retire(project, model, version, coalesce(reason, 'retired through set_status'));
     END IF;
     PERFORM mreg_internal.move_status(v.id, status, reason);
     RETURN v.id;
 END
 $$;
-COMMENT ON FUNCTION mreg.set_status(text, text, mreg.semver, text, text) IS
+COMMENT ON FUNCTION mreg_internal.set_status(text, text, mreg.semver, text, text) IS
     'Moves a model version to another status along the allowed transitions (see mreg.status_transition_allowed); a draft that moves on gets its provenance snapshot; returns its id';
 
-CREATE FUNCTION mreg.retire(project text, model text, version mreg.semver, reason text)
+CREATE FUNCTION mreg_internal.retire(project text, model text, version mreg.semver, reason text)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    v mreg.model_version := mreg_internal.version_row(project, model, version);
+    v mreg.model_version := mreg_internal.version_row(project, model, version, 'publish');
     al record;
 BEGIN
     PERFORM mreg_internal.require(reason, 'reason');
@@ -303,15 +307,15 @@ BEGIN
     RETURN v.id;
 END
 $$;
-COMMENT ON FUNCTION mreg.retire(text, text, mreg.semver, text) IS
+COMMENT ON FUNCTION mreg_internal.retire(text, text, mreg.semver, text) IS
     'Retires a model version for good (a reason is required); aliases pointing at it are removed with the move kept; returns its id';
 
 -- ---------------------------------------------------------------- evaluations
-CREATE FUNCTION mreg.log_evaluation(model_version_id bigint, metric text, value double precision,
+CREATE FUNCTION mreg_internal.log_evaluation(model_version_id bigint, metric text, value double precision,
                                     dataset_version text DEFAULT NULL, slice text DEFAULT 'all',
                                     method text DEFAULT NULL, evaluated_at timestamptz DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
@@ -345,9 +349,10 @@ BEGIN
         RAISE EXCEPTION 'evaluated_at must be a finite time, not %', evaluated_at USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT v.project_id INTO pid FROM mreg.model_version v WHERE v.id = model_version_id;
-    IF pid IS NULL THEN
+    IF pid IS NULL OR NOT mreg_internal.has_access(pid, 'read') THEN
         RAISE EXCEPTION 'model version % is not registered', model_version_id USING ERRCODE = 'foreign_key_violation';
     END IF;
+    PERFORM mreg_internal.authorize(pid, 'contribute');
     IF dataset_version IS NOT NULL THEN
         -- relative to the version's project, like every name in a function that has one
         r := mreg_internal.resolve(CASE WHEN dataset_version LIKE '%:%' THEN dataset_version ELSE 'dataset:' || dataset_version END, pid);
@@ -364,5 +369,5 @@ BEGIN
     RETURN eid;
 END
 $$;
-COMMENT ON FUNCTION mreg.log_evaluation(bigint, text, double precision, text, text, text, timestamptz) IS
+COMMENT ON FUNCTION mreg_internal.log_evaluation(bigint, text, double precision, text, text, text, timestamptz) IS
     'Appends one metric value of a model version (on a data snapshot and slice) to the immutable performance history; the metric is a vocabulary term (Recall = recall); returns its id';

@@ -27,7 +27,7 @@ CREATE FUNCTION mreg_internal.check_alias_guard(al mreg.alias) RETURNS void
 AS $$
 #variable_conflict use_variable
 BEGIN
-    IF al.protected_by IS NOT NULL AND NOT pg_has_role(current_user, al.protected_by, 'MEMBER') THEN
+    IF al.protected_by IS NOT NULL AND NOT pg_has_role(mreg_internal.caller(), al.protected_by, 'MEMBER') THEN
         RAISE EXCEPTION 'alias % is protected', al.name
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = format('Only members of role %s may move it.', al.protected_by);
@@ -36,14 +36,14 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.check_alias_guard(mreg.alias) IS '42501 unless the caller may move a protected alias';
 
-CREATE FUNCTION mreg.set_alias(project text, model text, alias text, version mreg.semver, reason text DEFAULT NULL)
+CREATE FUNCTION mreg_internal.set_alias(project text, model text, alias text, version mreg.semver, reason text DEFAULT NULL)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    v mreg.model_version := mreg_internal.version_row(project, model, version);
+    v mreg.model_version := mreg_internal.version_row(project, model, version, 'publish');
     a text := mreg_internal.alias_name(alias);
     al mreg.alias;
 BEGIN
@@ -70,23 +70,23 @@ BEGIN
     IF al.model_version_id = v.id THEN
         RETURN al.id;                      -- already there: not a move
     END IF;
-    UPDATE mreg.alias x SET model_version_id = v.id, updated_at = clock_timestamp(), updated_by = current_user WHERE x.id = al.id;
+    UPDATE mreg.alias x SET model_version_id = v.id, updated_at = clock_timestamp(), updated_by = mreg_internal.caller() WHERE x.id = al.id;
     INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
     VALUES (v.project_id, v.model_id, a, al.model_version_id, v.id, reason);
     RETURN al.id;
 END
 $$;
-COMMENT ON FUNCTION mreg.set_alias(text, text, text, mreg.semver, text) IS
+COMMENT ON FUNCTION mreg_internal.set_alias(text, text, text, mreg.semver, text) IS
     'Points an alias (@champion) at a version; every move is kept in mreg.alias_move (who, when, from, to, why); protected aliases move only for members of their role';
 
-CREATE FUNCTION mreg.remove_alias(project text, model text, alias text, reason text DEFAULT NULL)
+CREATE FUNCTION mreg_internal.remove_alias(project text, model text, alias text, reason text DEFAULT NULL)
     RETURNS void
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'publish');
     a text := mreg_internal.alias_name(alias);
     al mreg.alias;
 BEGIN
@@ -101,16 +101,16 @@ BEGIN
     DELETE FROM mreg.alias x WHERE x.id = al.id;
 END
 $$;
-COMMENT ON FUNCTION mreg.remove_alias(text, text, text, text) IS 'Removes an alias, keeping the move in mreg.alias_move';
+COMMENT ON FUNCTION mreg_internal.remove_alias(text, text, text, text) IS 'Removes an alias, keeping the move in mreg.alias_move';
 
-CREATE FUNCTION mreg.protect_alias(project text, model text, alias text, role name)
+CREATE FUNCTION mreg_internal.protect_alias(project text, model text, alias text, role name)
     RETURNS void
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    pid bigint := mreg_internal.project_id(project);
+    pid bigint := mreg_internal.project_id(project, 'admin');
     a text := mreg_internal.alias_name(alias);
     al mreg.alias;
 BEGIN
@@ -126,6 +126,6 @@ BEGIN
     UPDATE mreg.alias x SET protected_by = role WHERE x.id = al.id;
 END
 $$;
-COMMENT ON FUNCTION mreg.protect_alias(text, text, text, name) IS
+COMMENT ON FUNCTION mreg_internal.protect_alias(text, text, text, name) IS
     'Protects an alias so only members of a role may move it (NULL unprotects; only a member of the current guard may change it)';
 

@@ -190,9 +190,9 @@ COMMENT ON FUNCTION mreg_internal.snapshot_provenance(bigint) IS
     'The live upstream of a model version, its own project''s nodes relative: what its provenance snapshot holds';
 
 -- ---------------------------------------------------------------- tags, annotations, lineage
-CREATE FUNCTION mreg.set_tag(node text, key text, value text)
+CREATE FUNCTION mreg_internal.set_tag(node text, key text, value text)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
@@ -200,6 +200,7 @@ DECLARE
     r record := mreg_internal.resolve(node, NULL);
     tid bigint;
 BEGIN
+    PERFORM mreg_internal.authorize(r.project_id, 'contribute');
     PERFORM mreg_internal.require(key, 'tag key');
     IF key !~ '^[A-Za-z0-9_.:/-]{1,128}$' THEN
         RAISE EXCEPTION 'invalid tag key %', mreg_internal.quote_short(key)
@@ -218,7 +219,7 @@ BEGIN
     END IF;
     INSERT INTO mreg.tag AS t (project_id, node, key, value) VALUES (r.project_id, r.canonical, key, value)
     ON CONFLICT ON CONSTRAINT tag_node_key_key DO UPDATE
-       SET value = EXCLUDED.value, updated_at = clock_timestamp(), updated_by = current_user
+       SET value = EXCLUDED.value, updated_at = clock_timestamp(), updated_by = mreg_internal.caller()
      WHERE t.value IS DISTINCT FROM EXCLUDED.value
     RETURNING id INTO tid;
     IF tid IS NULL THEN
@@ -227,12 +228,12 @@ BEGIN
     RETURN tid;
 END
 $$;
-COMMENT ON FUNCTION mreg.set_tag(text, text, text) IS
+COMMENT ON FUNCTION mreg_internal.set_tag(text, text, text) IS
     'Sets a key/value tag (value up to 2000 bytes) on any entity named by node text (NULL value removes it); every change is kept in row_history; returns the tag id';
 
-CREATE FUNCTION mreg.annotate(node text, note text)
+CREATE FUNCTION mreg_internal.annotate(node text, note text)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
@@ -240,17 +241,18 @@ DECLARE
     r record := mreg_internal.resolve(node, NULL);
     aid bigint;
 BEGIN
+    PERFORM mreg_internal.authorize(r.project_id, 'contribute');
     PERFORM mreg_internal.require(note, 'note');
     INSERT INTO mreg.annotation (project_id, node, note) VALUES (r.project_id, r.canonical, note)
     RETURNING id INTO aid;
     RETURN aid;
 END
 $$;
-COMMENT ON FUNCTION mreg.annotate(text, text) IS 'Appends a timestamped note to any entity named by node text; returns its id';
+COMMENT ON FUNCTION mreg_internal.annotate(text, text) IS 'Appends a timestamped note to any entity named by node text; returns its id';
 
-CREATE FUNCTION mreg.add_lineage(src text, dst text)
+CREATE FUNCTION mreg_internal.add_lineage(src text, dst text)
     RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
@@ -269,10 +271,12 @@ BEGIN
                   DETAIL = 'An edge into a registered version would make the live lineage disagree with its provenance snapshot.',
                   HINT = 'Record the lineage while the version is a draft, or register a new version.';
     END IF;
+    -- the edge belongs to the project of its destination (else of its source)
+    PERFORM mreg_internal.authorize(coalesce(d.project_id, s.project_id), 'contribute');
     RETURN mreg_internal.add_edge(s.canonical, d.canonical, coalesce(d.project_id, s.project_id));
 END
 $$;
-COMMENT ON FUNCTION mreg.add_lineage(text, text) IS
+COMMENT ON FUNCTION mreg_internal.add_lineage(text, text) IS
     'Records a live lineage edge src -> dst between entities named by node text (cycles refused with 23514 naming the cycle); returns the edge id';
 
 CREATE FUNCTION mreg.provenance(model_version_id bigint) RETURNS mreg.lineage

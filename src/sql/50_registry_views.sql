@@ -213,7 +213,7 @@ BEGIN ATOMIC
         'artifacts', coalesce((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
                                           'name', a.name, 'kind', a.kind, 'uri', a.uri,
                                           'sha256', a.sha256, 'size_bytes', a.size_bytes,
-                                          'media_type', a.media_type, 'inline', a.content IS NOT NULL)
+                                          'media_type', a.media_type, 'inline', a.inline)
                                       ORDER BY a.name)
                                  FROM mreg.artifact a WHERE a.model_version_id OPERATOR(pg_catalog.=) v.id), '[]'),
         'provenance', v.provenance::pg_catalog.text)

@@ -1,0 +1,24 @@
+-- Who the registry acts for (src/caller.c).
+--
+-- The write API's bodies run as the extension's owner (SECURITY DEFINER in
+-- mreg_internal); each mreg.* write function is a C entry that notes the
+-- calling role first.  caller() is that role, so rows, checks and the audit
+-- log name the user, never the owner.  Table defaults use it too.
+
+CREATE FUNCTION mreg_internal.caller() RETURNS pg_catalog.name
+    AS 'MODULE_PATHNAME', 'mreg_caller'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION mreg_internal.caller() IS
+    'The role the registry acts for: inside the write API the role that called it, elsewhere current_user';
+
+CREATE FUNCTION mreg_internal.in_api() RETURNS pg_catalog.bool
+    AS 'MODULE_PATHNAME', 'mreg_caller_in_api'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION mreg_internal.in_api() IS
+    'Whether a write API body is running (guards admit what only the API may do); cannot be set from SQL';
+
+CREATE FUNCTION mreg_internal.creating_extension() RETURNS pg_catalog.bool
+    AS 'MODULE_PATHNAME', 'mreg_caller_creating_extension'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION mreg_internal.creating_extension() IS
+    'Whether CREATE or ALTER EXTENSION is running a script (the DDL guard admits the extension''s own changes)';
