@@ -21,3 +21,14 @@ BEGIN ATOMIC
     VALUES (audit.pid, audit.action, audit.target, audit.before, audit.after,
             NULLIF(pg_catalog.current_setting('mreg.purpose', true), ''));
 END;
+COMMENT ON COLUMN mreg.audit_log.id IS 'Surrogate key';
+COMMENT ON COLUMN mreg.audit_log.project_id IS 'Project the action was in (NULL: registry-wide)';
+COMMENT ON COLUMN mreg.audit_log.at IS 'When';
+COMMENT ON COLUMN mreg.audit_log.txid IS 'Transaction';
+COMMENT ON COLUMN mreg.audit_log.session_user_name IS 'Session user';
+COMMENT ON COLUMN mreg.audit_log.current_user_name IS 'Role the registry acted for';
+COMMENT ON COLUMN mreg.audit_log.purpose IS 'Purpose set with mreg.set_purpose()';
+COMMENT ON COLUMN mreg.audit_log.action IS 'What was done';
+COMMENT ON COLUMN mreg.audit_log.target IS 'To what';
+COMMENT ON COLUMN mreg.audit_log.before IS 'Before';
+COMMENT ON COLUMN mreg.audit_log.after IS 'After';

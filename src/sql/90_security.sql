@@ -182,22 +182,32 @@ AS $$
 DECLARE
     c record;
     bad text;
+    owner_class oid;
+    owner_oid oid;
 BEGIN
     IF mreg_internal.creating_extension() THEN
         RETURN;
     END IF;
     FOR c IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
-        IF c.command_tag IN ('GRANT', 'REVOKE') THEN
+        IF c.command_tag IN ('GRANT', 'REVOKE', 'COMMENT', 'SECURITY LABEL') THEN
             CONTINUE;
         END IF;
-        -- triggers, policies and rules belong to their table
-        IF c.schema_name IN ('mreg', 'mreg_internal')
-           OR (SELECT r.relnamespace IN ('mreg'::regnamespace, 'mreg_internal'::regnamespace)
-                 FROM pg_class r
-                WHERE r.oid = CASE c.classid WHEN 'pg_trigger'::regclass THEN (SELECT t.tgrelid FROM pg_trigger t WHERE t.oid = c.objid)
-                                             WHEN 'pg_policy'::regclass THEN (SELECT p.polrelid FROM pg_policy p WHERE p.oid = c.objid)
-                                             WHEN 'pg_rewrite'::regclass THEN (SELECT w.ev_class FROM pg_rewrite w WHERE w.oid = c.objid)
-                              END) THEN
+        -- a trigger, policy, rule or index is a change of its table
+        owner_class := c.classid;
+        owner_oid := c.objid;
+        IF c.classid = 'pg_trigger'::regclass THEN
+            owner_class := 'pg_class'::regclass; owner_oid := (SELECT t.tgrelid FROM pg_trigger t WHERE t.oid = c.objid);
+        ELSIF c.classid = 'pg_policy'::regclass THEN
+            owner_class := 'pg_class'::regclass; owner_oid := (SELECT p.polrelid FROM pg_policy p WHERE p.oid = c.objid);
+        ELSIF c.classid = 'pg_rewrite'::regclass THEN
+            owner_class := 'pg_class'::regclass; owner_oid := (SELECT w.ev_class FROM pg_rewrite w WHERE w.oid = c.objid);
+        ELSIF c.classid = 'pg_class'::regclass AND EXISTS (SELECT FROM pg_index x WHERE x.indexrelid = c.objid) THEN
+            owner_oid := (SELECT x.indrelid FROM pg_index x WHERE x.indexrelid = c.objid);
+        END IF;
+        -- the extension's own objects; tables a superuser adds to schema mreg are theirs
+        IF EXISTS (SELECT FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
+                    WHERE d.classid = owner_class AND d.objid = owner_oid AND d.deptype = 'e'
+                      AND d.refclassid = 'pg_extension'::regclass AND x.extname = 'mreg') THEN
             RAISE EXCEPTION '% on % is not allowed', c.command_tag, coalesce(c.object_identity, c.schema_name)
                 USING ERRCODE = 'insufficient_privilege',
                       DETAIL = 'The registry''s tables, functions and policies change only with the extension (ALTER EXTENSION mreg UPDATE).',
@@ -209,6 +219,8 @@ BEGIN
       INTO bad
       FROM pg_class c2 CROSS JOIN LATERAL aclexplode(c2.relacl) a
      WHERE c2.relnamespace IN ('mreg'::regnamespace, 'mreg_internal'::regnamespace)
+       AND EXISTS (SELECT FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
+                    WHERE d.classid = 'pg_class'::regclass AND d.objid = c2.oid AND d.deptype = 'e' AND x.extname = 'mreg')
        AND a.grantee <> c2.relowner
        AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES');
     IF bad IS NULL THEN

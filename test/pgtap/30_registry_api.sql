@@ -198,8 +198,8 @@ SELECT throws_ok($$SELECT mreg.set_alias('fraud', 'gbm', 'x y', '1.0.0')$$, '220
 SELECT throws_ok($$SELECT mreg.set_alias('fraud', 'gbm', 'champion', '7.0.0')$$, '23503', NULL, 'alias to an absent version');
 CREATE ROLE mreg_test_guard;
 CREATE ROLE mreg_test_outsider;
-GRANT USAGE ON SCHEMA mreg, mreg_internal TO mreg_test_outsider;
-GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA mreg TO mreg_test_outsider;
+GRANT mreg_publisher TO mreg_test_outsider;
+SELECT lives_ok($$SELECT mreg.grant_access('fraud', 'mreg_test_outsider', 'publish')$$, 'a publisher of the project');
 SELECT lives_ok($$SELECT mreg.protect_alias('fraud', 'gbm', 'champion', 'mreg_test_guard')$$, 'protect_alias');
 SET LOCAL ROLE mreg_test_outsider;
 SELECT throws_ok($$SELECT mreg.set_alias('fraud', 'gbm', 'champion', '1.0.0')$$, '42501', 'alias @champion is protected',

@@ -43,9 +43,13 @@ SELECT throws_ok(format('UPDATE mreg.model_version SET metadata = $q${"x":1}$q$ 
 SELECT throws_ok(format('UPDATE mreg.model_version SET id = 999999 WHERE id = %s', :v1), '55000', NULL, 'its id');
 SELECT throws_ok(format('DELETE FROM mreg.model_version WHERE id = %s', :v1), '55000', NULL, 'DELETE of a registered version');
 SELECT throws_ok('TRUNCATE mreg.model_version CASCADE', '55000', NULL, 'TRUNCATE of model versions');
-SELECT throws_ok(format('UPDATE mreg.model_version SET status = $q$draft$q$ WHERE id = %s', :v1), '55000', NULL,
+SELECT throws_ok(format('UPDATE mreg.model_version SET status = $q$draft$q$ WHERE id = %s', :v1), '42501', NULL,
                  'a direct UPDATE cannot take a forbidden transition either');
-SELECT lives_ok(format('UPDATE mreg.model_version SET status = $q$staging$q$ WHERE id = %s', :v1), 'an allowed transition');
+SELECT throws_ok(format('UPDATE mreg.model_version SET status = $q$staging$q$ WHERE id = %s', :v1), '42501', NULL,
+                 'nor an allowed one: status moves only through the API, even for a superuser');
+SELECT lives_ok(format($$SELECT mreg.set_status(p.name, m.name, v.version, 'staging')
+                           FROM mreg.model_version v JOIN mreg.model m ON m.id = v.model_id JOIN mreg.project p ON p.id = v.project_id
+                          WHERE v.id = %s$$, :v1), 'an allowed transition through the API');
 SELECT is((SELECT old_row->>'status' FROM mreg.row_history WHERE table_name = 'model_version' AND row_id = :v1 ORDER BY id DESC LIMIT 1),
           'registered', 'the status change is kept in history');
 
@@ -61,7 +65,7 @@ SELECT throws_ok(format('UPDATE mreg.artifact SET uri = $q$s3://elsewhere$q$ WHE
 SELECT throws_ok(format('DELETE FROM mreg.artifact WHERE model_version_id = %s', :v1), '55000', NULL, 'nor be deleted');
 SELECT throws_ok(format($$INSERT INTO mreg.artifact (project_id, model_version_id, name, kind, content, sha256)
                           SELECT project_id, id, 'x', 'binary', 'abc', repeat('1', 64) FROM mreg.model_version WHERE id = %s$$, :v1),
-                 '23514', NULL, 'a direct INSERT with a wrong sha256 is refused');
+                 '42501', NULL, 'a direct INSERT of an artifact into a registered version is refused, even for a superuser');
 
 -- data snapshots
 SELECT throws_ok('UPDATE mreg.dataset_version SET uri = $q$s3://moved$q$', '55000', NULL, 'a snapshot''s uri is immutable');
