@@ -14,6 +14,12 @@
  * mreg_internal.caller() returns the noted role (outside the API: the
  * current user); mreg_internal.in_api() tells a guard trigger that the API,
  * not a direct UPDATE, is doing a write.  Neither can be set from SQL.
+ *
+ * The entry is also where every API call is audited, so no write function
+ * can forget it: when the body returns, one row goes to the audit log with
+ * the function's name, its arguments and result (long values cut), and the
+ * project, target and previous state the body noted on the way
+ * (mreg_internal.audit_note; authorize() notes the project).
  */
 #include "postgres.h"
 
@@ -21,6 +27,8 @@
 #include "catalog/namespace.h"
 #include "commands/extension.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -28,6 +36,8 @@
 #include "parser/parse_func.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
 #include "utils/syscache.h"
@@ -38,14 +48,34 @@
  * runaway recursion from overrunning the stack of callers. */
 #define MAX_API_DEPTH 64
 
+/* what a body noted for its audit row */
+typedef struct AuditNote
+{
+	MemoryContext cxt;			/* outlives the body: the entry's context */
+	bool		has_project;
+	int64		project_id;
+	char	   *target;
+	Jsonb	   *before;
+} AuditNote;
+
 static Oid	caller_stack[MAX_API_DEPTH];
+static AuditNote notes[MAX_API_DEPTH];
 static int	api_depth = 0;
+
+/* argument values longer than this are cut in the audit row */
+#define AUDIT_MAX_VALUE 1000
 
 /* What an entry keeps between calls: its body's call info. */
 typedef struct ApiEntryCache
 {
 	FmgrInfo	body;
 	Oid			body_owner;
+	char	   *action;			/* the function's name */
+	int			nargs;
+	char	  **argnames;
+	Oid		   *argtypes;
+	Oid			rettype;
+	FmgrInfo	audit;			/* mreg_internal.audit(bigint, text, text, jsonb, jsonb) */
 } ApiEntryCache;
 
 Oid
@@ -62,17 +92,33 @@ mreg_in_api(void)
 
 /* Find mreg_internal.<name>(<same argument types>) for the entry fn_oid. */
 static Oid
-lookup_body(Oid entry_oid, Oid *owner)
+lookup_body(Oid entry_oid, Oid *owner, ApiEntryCache *cache, MemoryContext cxt)
 {
 	HeapTuple	tup;
 	Form_pg_proc proc;
 	List	   *name;
 	Oid			body;
+	Oid		   *types;
+	char	  **names;
+	char	   *modes;
+	int			n;
+	int			i;
 
 	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(entry_oid));
 	if (!HeapTupleIsValid(tup))
 		elog(ERROR, "cache lookup failed for function %u", entry_oid);
 	proc = (Form_pg_proc) GETSTRUCT(tup);
+	n = get_func_arg_info(tup, &types, &names, &modes);
+	cache->nargs = proc->pronargs;
+	cache->argnames = MemoryContextAllocZero(cxt, sizeof(char *) * Max(n, 1));
+	cache->argtypes = MemoryContextAllocZero(cxt, sizeof(Oid) * Max(n, 1));
+	for (i = 0; i < n && i < proc->pronargs; i++)
+	{
+		cache->argnames[i] = MemoryContextStrdup(cxt, names && names[i] ? names[i] : "?");
+		cache->argtypes[i] = proc->proargtypes.values[i];
+	}
+	cache->rettype = proc->prorettype;
+	cache->action = MemoryContextStrdup(cxt, NameStr(proc->proname));
 	name = list_make2(makeString("mreg_internal"), makeString(pstrdup(NameStr(proc->proname))));
 	body = LookupFuncName(name, proc->pronargs, proc->proargtypes.values, true);
 	if (!OidIsValid(body) || body == entry_oid)
@@ -109,6 +155,92 @@ calling_role(ApiEntryCache *cache)
 	return user;
 }
 
+/* One value as JSON: jsonb as it is (when short), everything else as text, cut. */
+static void
+append_value(StringInfo buf, Datum value, bool isnull, Oid type)
+{
+	Oid			out;
+	bool		varlena;
+	char	   *s;
+	int			len;
+
+	if (isnull)
+	{
+		appendStringInfoString(buf, "null");
+		return;
+	}
+	getTypeOutputInfo(type, &out, &varlena);
+	s = OidOutputFunctionCall(out, value);
+	len = strlen(s);
+	if ((type == JSONBOID || type == JSONOID) && len <= AUDIT_MAX_VALUE)
+	{
+		appendStringInfoString(buf, s);
+		return;
+	}
+	if (len > AUDIT_MAX_VALUE)
+	{
+		int			cut = pg_mbcliplen(s, len, AUDIT_MAX_VALUE);
+
+		s = psprintf("%.*s... (%d bytes)", cut, s, len);
+	}
+	escape_json(buf, s);
+}
+
+/*
+ * The audit row of a call that succeeded, written as the body's owner (the
+ * caller may not write the log) while the caller is still noted.
+ */
+static void
+write_audit(FunctionCallInfo fcinfo, ApiEntryCache *cache, Datum result, bool result_null)
+{
+	AuditNote  *note = &notes[api_depth - 1];
+	StringInfoData buf;
+	LOCAL_FCINFO(afc, 5);
+	Oid			save_user;
+	int			save_ctx;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	for (i = 0; i < fcinfo->nargs && i < cache->nargs; i++)
+	{
+		escape_json(&buf, cache->argnames[i]);
+		appendStringInfoString(&buf, ": ");
+		append_value(&buf, fcinfo->args[i].value, fcinfo->args[i].isnull, cache->argtypes[i]);
+		appendStringInfoString(&buf, ", ");
+	}
+	appendStringInfoString(&buf, "\"result\": ");
+	if (cache->rettype == VOIDOID)
+		appendStringInfoString(&buf, "null");
+	else
+		append_value(&buf, result, result_null, cache->rettype);
+	appendStringInfoChar(&buf, '}');
+
+	InitFunctionCallInfoData(*afc, &cache->audit, 5, InvalidOid, NULL, NULL);
+	afc->args[0].value = Int64GetDatum(note->project_id);
+	afc->args[0].isnull = !note->has_project;
+	afc->args[1].value = CStringGetTextDatum(cache->action);
+	afc->args[1].isnull = false;
+	afc->args[2].value = note->target ? CStringGetTextDatum(note->target) : (Datum) 0;
+	afc->args[2].isnull = note->target == NULL;
+	afc->args[3].value = PointerGetDatum(note->before);
+	afc->args[3].isnull = note->before == NULL;
+	afc->args[4].value = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+	afc->args[4].isnull = false;
+
+	GetUserIdAndSecContext(&save_user, &save_ctx);
+	SetUserIdAndSecContext(cache->body_owner, save_ctx | SECURITY_LOCAL_USERID_CHANGE);
+	PG_TRY();
+	{
+		FunctionCallInvoke(afc);
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_user, save_ctx);
+	}
+	PG_END_TRY();
+}
+
 PG_FUNCTION_INFO_V1(mreg_api_call);
 
 Datum
@@ -122,11 +254,16 @@ mreg_api_call(PG_FUNCTION_ARGS)
 	if (cache == NULL)
 	{
 		Oid			owner;
-		Oid			body = lookup_body(fcinfo->flinfo->fn_oid, &owner);
+		Oid			body;
+		Oid			audit_types[5] = {INT8OID, TEXTOID, TEXTOID, JSONBOID, JSONBOID};
+		Oid			audit;
 
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ApiEntryCache));
+		body = lookup_body(fcinfo->flinfo->fn_oid, &owner, cache, fcinfo->flinfo->fn_mcxt);
 		fmgr_info_cxt(body, &cache->body, fcinfo->flinfo->fn_mcxt);
 		cache->body_owner = owner;
+		audit = LookupFuncName(list_make2(makeString("mreg_internal"), makeString("audit")), 5, audit_types, false);
+		fmgr_info_cxt(audit, &cache->audit, fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 
@@ -141,10 +278,13 @@ mreg_api_call(PG_FUNCTION_ARGS)
 		inner->args[i] = fcinfo->args[i];
 
 	caller_stack[api_depth] = calling_role(cache);
+	memset(&notes[api_depth], 0, sizeof(AuditNote));
+	notes[api_depth].cxt = CurrentMemoryContext;
 	api_depth++;
 	PG_TRY();
 	{
 		result = FunctionCallInvoke(inner);
+		write_audit(fcinfo, (ApiEntryCache *) fcinfo->flinfo->fn_extra, result, inner->isnull);
 	}
 	PG_FINALLY();
 	{
@@ -183,4 +323,35 @@ Datum
 mreg_caller_creating_extension(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(creating_extension);
+}
+
+PG_FUNCTION_INFO_V1(mreg_caller_audit_note);
+
+/*
+ * mreg_internal.audit_note(project_id, target, before): what the running
+ * body wants in its audit row.  The first project noted wins (the one the
+ * call was authorized for); target and before: the last given.  Outside the
+ * API it does nothing, so calling it directly forges nothing.
+ */
+Datum
+mreg_caller_audit_note(PG_FUNCTION_ARGS)
+{
+	AuditNote  *note;
+	MemoryContext old;
+
+	if (api_depth == 0)
+		PG_RETURN_VOID();
+	note = &notes[api_depth - 1];
+	old = MemoryContextSwitchTo(note->cxt);
+	if (!PG_ARGISNULL(0) && !note->has_project)
+	{
+		note->has_project = true;
+		note->project_id = PG_GETARG_INT64(0);
+	}
+	if (!PG_ARGISNULL(1))
+		note->target = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (!PG_ARGISNULL(2))
+		note->before = DatumGetJsonbPCopy(PG_GETARG_DATUM(2));
+	MemoryContextSwitchTo(old);
+	PG_RETURN_VOID();
 }

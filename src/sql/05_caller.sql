@@ -22,3 +22,9 @@ CREATE FUNCTION mreg_internal.creating_extension() RETURNS pg_catalog.bool
     LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION mreg_internal.creating_extension() IS
     'Whether CREATE or ALTER EXTENSION is running a script (the DDL guard admits the extension''s own changes)';
+
+CREATE FUNCTION mreg_internal.audit_note(project_id bigint, target text, before jsonb) RETURNS void
+    AS 'MODULE_PATHNAME', 'mreg_caller_audit_note'
+    LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION mreg_internal.audit_note(bigint, text, jsonb) IS
+    'What the running API body wants in its audit row: the project (first noted wins), the target and the previous state; outside the API it does nothing';

@@ -184,6 +184,7 @@ BEGIN
                                   privilege, mreg_internal.group_role(privilege)),
                   HINT = 'A project admin grants it with mreg.grant_access(project, role, privilege, valid_until, purpose).';
     END IF;
+    PERFORM mreg_internal.audit_note(pid, NULL, NULL);     -- the project of this call's audit row
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.authorize(bigint, text) IS
@@ -246,9 +247,8 @@ BEGIN
     IF NOT pg_has_role(grantee, mreg_internal.group_role(privilege), 'MEMBER') THEN
         RAISE NOTICE 'role % is not a member of %: the grant takes effect once it is', grantee, mreg_internal.group_role(privilege);
     END IF;
-    PERFORM mreg_internal.audit(pid, 'grant_access', format('%s:%s:%s', project, grantee, privilege),
-                                CASE WHEN old.id IS NOT NULL THEN to_jsonb(old) END,
-                                (SELECT to_jsonb(g) FROM mreg.access_grant g WHERE g.id = gid));
+    PERFORM mreg_internal.audit_note(NULL, format('%s:%s:%s', project, grantee, privilege),
+                                     CASE WHEN old.id IS NOT NULL THEN to_jsonb(old) END);
     RETURN gid;
 END
 $$;
@@ -276,8 +276,7 @@ BEGIN
                         mreg_internal.quote_short(privilege), mreg_internal.quote_short(project)
             USING ERRCODE = 'undefined_object', HINT = 'mreg.access_report() lists the grants.';
     END IF;
-    PERFORM mreg_internal.audit(pid, 'revoke_access', format('%s:%s:%s', project, grantee, privilege),
-                                to_jsonb(old), NULL);
+    PERFORM mreg_internal.audit_note(NULL, format('%s:%s:%s', project, grantee, privilege), to_jsonb(old));
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.revoke_access(text, name, text) IS

@@ -35,8 +35,7 @@ BEGIN
     -- its creator administers it
     INSERT INTO mreg.access_grant (project_id, grantee, privilege, purpose)
     VALUES (pid, mreg_internal.caller(), 'admin', 'created the project');
-    PERFORM mreg_internal.audit(pid, 'create_project', mreg_internal.node_text(NULL, 'project', name),
-                                NULL, (SELECT to_jsonb(p) FROM mreg.project p WHERE p.id = pid));
+    PERFORM mreg_internal.audit_note(pid, mreg_internal.node_text(NULL, 'project', name), NULL);
     RETURN pid;
 END
 $$;

@@ -154,6 +154,7 @@ BEGIN
     -- the edge into it needs no lock (a concurrent registration of the same
     -- number loses at the unique index below and takes its edge with it).
     node := mreg_internal.version_node(project, model, version);
+    PERFORM mreg_internal.audit_note(NULL, node, NULL);
     IF run_id IS NOT NULL THEN
         PERFORM mreg_internal.add_edge('run:' || run_id, node, pid, fresh => true);
     END IF;
@@ -272,6 +273,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Use registered, staging, production, archived or retired.';
     END IF;
+    PERFORM mreg_internal.audit_note(NULL, mreg_internal.version_node(project, model, v.version), to_jsonb(v));
     IF status = 'retired' THEN
         RETURN mreg_internal.retire(project, model, version, coalesce(reason, 'retired through set_status'));
     END IF;
@@ -293,6 +295,7 @@ DECLARE
     al record;
 BEGIN
     PERFORM mreg_internal.require(reason, 'reason');
+    PERFORM mreg_internal.audit_note(NULL, mreg_internal.version_node(project, model, v.version), to_jsonb(v));
     IF v.status = 'retired' THEN
         RAISE EXCEPTION 'model version %@% is already retired', model, version
             USING ERRCODE = 'object_not_in_prerequisite_state';

@@ -67,6 +67,7 @@ BEGIN
         SELECT * INTO al FROM mreg.alias x WHERE x.model_id = v.model_id AND x.name = a FOR UPDATE;
     END IF;
     PERFORM mreg_internal.check_alias_guard(al);
+    PERFORM mreg_internal.audit_note(NULL, mreg_internal.node_text(project, 'model', model || al.name), to_jsonb(al));
     IF al.model_version_id = v.id THEN
         RETURN al.id;                      -- already there: not a move
     END IF;
