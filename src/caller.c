@@ -76,6 +76,7 @@ typedef struct ApiEntryCache
 	Oid		   *argtypes;
 	Oid			rettype;
 	FmgrInfo	audit;			/* mreg_internal.audit(bigint, text, text, jsonb, jsonb) */
+	FmgrInfo	redact;			/* mreg_internal.audit_redact(jsonb) */
 } ApiEntryCache;
 
 Oid
@@ -169,6 +170,12 @@ append_value(StringInfo buf, Datum value, bool isnull, Oid type)
 		appendStringInfoString(buf, "null");
 		return;
 	}
+	if (type == BYTEAOID)
+	{
+		/* bytes (artifact contents) are never logged, only their size */
+		appendStringInfo(buf, "\"(%zu bytes)\"", (size_t) VARSIZE_ANY_EXHDR(DatumGetPointer(value)));
+		return;
+	}
 	getTypeOutputInfo(type, &out, &varlena);
 	s = OidOutputFunctionCall(out, value);
 	len = strlen(s);
@@ -225,7 +232,7 @@ write_audit(FunctionCallInfo fcinfo, ApiEntryCache *cache, Datum result, bool re
 	afc->args[2].isnull = note->target == NULL;
 	afc->args[3].value = PointerGetDatum(note->before);
 	afc->args[3].isnull = note->before == NULL;
-	afc->args[4].value = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+	afc->args[4].value = FunctionCall1(&cache->redact, DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 	afc->args[4].isnull = false;
 
 	GetUserIdAndSecContext(&save_user, &save_ctx);
@@ -264,6 +271,8 @@ mreg_api_call(PG_FUNCTION_ARGS)
 		cache->body_owner = owner;
 		audit = LookupFuncName(list_make2(makeString("mreg_internal"), makeString("audit")), 5, audit_types, false);
 		fmgr_info_cxt(audit, &cache->audit, fcinfo->flinfo->fn_mcxt);
+		audit = LookupFuncName(list_make2(makeString("mreg_internal"), makeString("audit_redact")), 1, &audit_types[3], false);
+		fmgr_info_cxt(audit, &cache->redact, fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 

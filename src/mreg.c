@@ -10,6 +10,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 
 #include "mreg_interrupt.h"
 
@@ -24,10 +25,26 @@ mreg_check_interrupts(void)
 	CHECK_FOR_INTERRUPTS();
 }
 
+/* key of inline artifacts stored encrypted; see mreg_internal.crypt_artifact */
+static char *artifact_key = NULL;
+
 void
 _PG_init(void)
 {
 	mreg_interrupt_hook = mreg_check_interrupts;
+
+	/*
+	 * Only superusers may set or see it (members of pg_read_all_settings may
+	 * see it too): the API's bodies, which run as a superuser, read it.
+	 */
+	DefineCustomStringVariable("mreg.artifact_key",
+							   "Key that mreg uses to encrypt and decrypt inline artifacts (pgcrypto).",
+							   "Set it in postgresql.conf or with ALTER SYSTEM; changing it makes artifacts stored under the old key unreadable.",
+							   &artifact_key,
+							   "",
+							   PGC_SUSET,
+							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+							   NULL, NULL, NULL);
 }
 
 #ifndef MREG_VERSION_STR

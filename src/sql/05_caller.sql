@@ -28,3 +28,16 @@ CREATE FUNCTION mreg_internal.audit_note(project_id bigint, target text, before 
     LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION mreg_internal.audit_note(bigint, text, jsonb) IS
     'What the running API body wants in its audit row: the project (first noted wins), the target and the previous state; outside the API it does nothing';
+
+-- Inline artifact bytes given to register_model_version are not logged.
+CREATE FUNCTION mreg_internal.audit_redact(args jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN pg_catalog.jsonb_typeof(args OPERATOR(pg_catalog.->) 'artifacts') OPERATOR(pg_catalog.=) 'array'
+            THEN args OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('artifacts',
+                 (SELECT COALESCE(pg_catalog.jsonb_agg(CASE WHEN x OPERATOR(pg_catalog.?|) ARRAY['content_base64', 'content_hex']
+                                                   THEN x OPERATOR(pg_catalog.-) 'content_base64' OPERATOR(pg_catalog.-) 'content_hex'
+                                                        OPERATOR(pg_catalog.||) '{"content": "(inline bytes not logged)"}'::pg_catalog.jsonb
+                                                   ELSE x END), '[]')
+                    FROM pg_catalog.jsonb_array_elements(args OPERATOR(pg_catalog.->) 'artifacts') x))
+            ELSE args END;
+COMMENT ON FUNCTION mreg_internal.audit_redact(jsonb) IS 'The arguments of an API call as the audit log keeps them: inline artifact bytes left out';

@@ -261,7 +261,7 @@ BEGIN
                       DETAIL = 'The artifacts of a registered version are fixed when it is registered.',
                       HINT = 'Register a new version with mreg.register_model_version().';
         END IF;
-        IF NEW.content IS NOT NULL THEN
+        IF NEW.content IS NOT NULL AND NOT NEW.encrypted THEN     -- (encrypted: checked before encryption)
             actual := encode(sha256(NEW.content), 'hex');
             IF NEW.sha256 IS NOT NULL AND lower(NEW.sha256) <> actual THEN
                 RAISE EXCEPTION 'sha256 of artifact % does not match its content', mreg_internal.quote_short(NEW.name)

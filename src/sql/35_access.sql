@@ -281,3 +281,34 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.revoke_access(text, name, text) IS
     'Revokes a role''s active grant of a privilege on a project (it stops working at once; the row stays); project admins only';
+
+-- ---------------------------------------------------------------- access report
+-- Who can do what where: the active grants the caller may see (their own,
+-- or their team's, and every grant of the projects they administer or
+-- audit), which expire within a week (or have expired), and when the
+-- grantee last acted in the project (from the audit log; shown to the
+-- project's admins and auditors).
+CREATE FUNCTION mreg_internal.access_report()
+    RETURNS TABLE (project text, grantee name, privilege text, valid_until timestamptz,
+                   expires_soon boolean, last_used timestamptz)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    SELECT p.name, g.grantee, g.privilege, g.valid_until,
+           coalesce(g.valid_until < statement_timestamp() + interval '7 days', false),
+           CASE WHEN mreg_internal.has_access(g.project_id, 'admin') OR mreg_internal.has_access(g.project_id, 'audit')
+                THEN (SELECT max(l.at) FROM mreg.audit_log l
+                       WHERE l.project_id = g.project_id AND l.current_user_name = g.grantee) END
+      FROM mreg.access_grant g
+      JOIN mreg.project p ON p.id = g.project_id
+     WHERE g.revoked_at IS NULL
+       AND (mreg_internal.has_access(g.project_id, 'admin') OR mreg_internal.has_access(g.project_id, 'audit')
+            OR pg_has_role(mreg_internal.caller(), to_regrole(quote_ident(g.grantee)), 'MEMBER'))
+     ORDER BY p.name, g.grantee, g.privilege;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.access_report() IS
+    'Active grants the caller may see (own and team grants; every grant of projects they administer or audit): expiry, whether it expires within 7 days (or has expired), last use in the audit log (for admins and auditors)';

@@ -72,6 +72,20 @@ BEGIN
         RAISE EXCEPTION '%: size_bytes must be a whole number of bytes from 0 to 9223372036854775807, not %', what, a->>'size_bytes'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF bytes IS NOT NULL AND (a->>'encrypted')::boolean THEN
+        -- stored encrypted: checksum and size are of the plain bytes, checked here
+        IF a->>'sha256' IS NOT NULL AND lower(a->>'sha256') <> encode(sha256(bytes), 'hex') THEN
+            RAISE EXCEPTION 'sha256 of artifact % does not match its content', mreg_internal.quote_short(a->>'name')
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF size IS NOT NULL AND size <> octet_length(bytes) THEN
+            RAISE EXCEPTION 'size of artifact % does not match its content', mreg_internal.quote_short(a->>'name')
+                USING ERRCODE = 'check_violation';
+        END IF;
+        size := octet_length(bytes);
+        a := a || jsonb_build_object('sha256', encode(sha256(bytes), 'hex'));
+        bytes := mreg_internal.crypt_artifact(bytes, false);
+    END IF;
     INSERT INTO mreg.artifact (project_id, model_version_id, name, kind, uri, content, sha256, size_bytes,
                                media_type, encrypted)
     VALUES (pid, vid, coalesce(nullif(btrim(a->>'name'), ''), 'artifact-' || pos), coalesce(a->>'kind', 'other'),
@@ -374,3 +388,68 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.log_evaluation(bigint, text, double precision, text, text, text, timestamptz) IS
     'Appends one metric value of a model version (on a data snapshot and slice) to the immutable performance history; the metric is a vocabulary term (Recall = recall); returns its id';
+
+-- ---------------------------------------------------------------- inline artifact bytes
+-- Inline artifacts marked "encrypted" are stored encrypted with pgcrypto
+-- (pgp_sym_encrypt_bytea) under the key in mreg.artifact_key, a setting
+-- only superusers may set or see.  The key travels as a parameter, never in
+-- query text, a message or the audit log.
+CREATE FUNCTION mreg_internal.crypt_artifact(data bytea, decrypt boolean) RETURNS bytea
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+DECLARE
+    key text := current_setting('mreg.artifact_key', true);
+    nsp name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pgcrypto');
+    result bytea;
+BEGIN
+    IF coalesce(key, '') = '' THEN
+        RAISE EXCEPTION 'no key for encrypted artifacts is configured'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'A superuser sets mreg.artifact_key (ALTER SYSTEM SET mreg.artifact_key = ...; SELECT pg_reload_conf();).';
+    END IF;
+    IF decrypt THEN
+        EXECUTE format('SELECT %I.pgp_sym_decrypt_bytea($1, $2)', nsp) INTO result USING data, key;
+    ELSE
+        EXECUTE format('SELECT %I.pgp_sym_encrypt_bytea($1, $2, %L)', nsp, 'cipher-algo=aes256') INTO result USING data, key;
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.crypt_artifact(bytea, boolean) IS
+    'Encrypts or decrypts inline artifact bytes with pgcrypto under mreg.artifact_key (superuser-only setting)';
+
+-- Reading inline bytes is an audited read of sensitive data: it needs read
+-- on the project and a purpose (mreg.set_purpose); the entry writes the
+-- audit row (the bytes themselves are never logged).
+CREATE FUNCTION mreg_internal.artifact_content(artifact_id bigint) RETURNS bytea
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    a mreg.artifact;
+BEGIN
+    IF artifact_id IS NULL THEN
+        RAISE EXCEPTION 'artifact_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO a FROM mreg.artifact x WHERE x.id = artifact_id;
+    IF a.id IS NULL OR NOT mreg_internal.has_access(a.project_id, 'read') THEN
+        RAISE EXCEPTION 'artifact % does not exist', artifact_id USING ERRCODE = 'undefined_object';
+    END IF;
+    PERFORM mreg_internal.authorize(a.project_id, 'read');
+    IF coalesce(current_setting('mreg.purpose', true), '') = '' THEN
+        RAISE EXCEPTION 'reading artifact bytes needs a purpose'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Inline artifacts are sensitive: every read is audited with its purpose.',
+                  HINT = 'Say why first: SELECT mreg.set_purpose(''...'');';
+    END IF;
+    PERFORM mreg_internal.audit_note(NULL, format('artifact:%s', a.id), NULL);
+    IF a.content IS NULL THEN
+        RETURN NULL;                    -- stored by URI only
+    END IF;
+    RETURN CASE WHEN a.encrypted THEN mreg_internal.crypt_artifact(a.content, true) ELSE a.content END;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.artifact_content(bigint) IS
+    'The inline bytes of an artifact (decrypted when stored encrypted; NULL when stored by URI); needs read on its project and a purpose (mreg.set_purpose); every read is audited';

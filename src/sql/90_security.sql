@@ -29,7 +29,8 @@ BEGIN
             ('register_model_version', 'mreg_contributor'),     -- drafts; publishing checks publish
             ('set_tag', 'mreg_contributor'), ('annotate', 'mreg_contributor'), ('add_lineage', 'mreg_contributor'),
             ('set_status', 'mreg_publisher'), ('retire', 'mreg_publisher'),
-            ('set_alias', 'mreg_publisher'), ('remove_alias', 'mreg_publisher')
+            ('set_alias', 'mreg_publisher'), ('remove_alias', 'mreg_publisher'),
+            ('artifact_content', 'mreg_reader'), ('access_report', 'mreg_reader')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p
@@ -243,3 +244,4 @@ COMMENT ON FUNCTION mreg_internal.guard_ddl() IS
 
 CREATE EVENT TRIGGER mreg_guard_ddl ON ddl_command_end
     EXECUTE FUNCTION mreg_internal.guard_ddl();
+
