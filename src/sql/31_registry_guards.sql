@@ -78,8 +78,8 @@ BEGIN
     END IF;
     IF TG_TABLE_NAME = 'project' THEN
         -- (nested: NEW.name only exists on project rows)
-        IF NEW.name IS DISTINCT FROM OLD.name THEN
-            RAISE EXCEPTION 'project % cannot be renamed', mreg_internal.quote_short(OLD.name)
+        IF (to_jsonb(NEW)->>'name') IS DISTINCT FROM (to_jsonb(OLD)->>'name') THEN
+            RAISE EXCEPTION 'project % cannot be renamed', mreg_internal.quote_short(to_jsonb(OLD)->>'name')
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = 'Node texts, lineage snapshots and grants name the project.';
         END IF;
