@@ -371,7 +371,7 @@ BEGIN
     RETURN mreg_internal.open_anomaly(e.project_id, e.model_version_id, NULL, NULL,
                mreg_internal.version_node(NULL, e.model, e.version),
                format('%s on slice %s = %s is far outside its history across %s other versions of %s: median %s, MAD %s, %s',
-                      e.metric, e.slice, e.value, n, e.model, med, mad,
+                      e.metric, e.slice, e.value, n, e.model, round(med::numeric, 6)::float8, round(mad::numeric, 6)::float8,
                       CASE WHEN mad = 0 THEN 'every other version has the same value'
                            ELSE format('robust z-score %s (limit 3.5)', round(z::numeric, 2)) END));
 END
