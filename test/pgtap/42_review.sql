@@ -6,7 +6,7 @@ BEGIN;
 SET LOCAL search_path = public, mreg;
 SELECT no_plan();
 
-CREATE ROLE tap_req; CREATE ROLE tap_a1; CREATE ROLE tap_a2; CREATE ROLE tap_outsider; CREATE ROLE tap_board; CREATE ROLE tap_boss;
+CREATE ROLE tap_req; CREATE ROLE tap_a1; CREATE ROLE tap_a2; CREATE ROLE tap_outsider; CREATE ROLE tap_board; CREATE ROLE tap_boss; CREATE ROLE tap_other_admin IN ROLE mreg_admin;
 GRANT mreg_contributor TO tap_req;
 GRANT mreg_approver TO tap_a1, tap_a2, tap_outsider, tap_boss;
 GRANT tap_board TO tap_a2;
@@ -108,7 +108,9 @@ SELECT mreg.set_policy('fraud', 'promote', 'production', '{"escalate_to": "tap_b
 SELECT is(mreg.escalate_overdue(), 0, 'nothing overdue, nothing escalated');
 UPDATE mreg.review SET due_at = now() - interval '1 hour' WHERE state = 'open';   -- as if time had passed
 SET ROLE tap_a1;
-SELECT is(mreg.escalate_overdue(), 0, 'a caller escalates only in projects it administers');
+SELECT throws_ok($$SELECT mreg.escalate_overdue()$$, '42501', NULL, 'escalation is for mreg_admin members');
+SET ROLE tap_other_admin;
+SELECT is(mreg.escalate_overdue(), 0, 'an admin escalates only in projects it administers');
 RESET ROLE;
 SELECT is(mreg.escalate_overdue(), 1, 'the overdue review is escalated');
 SELECT results_eq($$SELECT state, escalated_to::text COLLATE "default" FROM mreg.review WHERE state = 'escalated'$$,
