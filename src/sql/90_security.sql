@@ -29,7 +29,10 @@ BEGIN
             ('register_model_version', 'mreg_contributor'),     -- drafts; publishing checks publish
             ('set_tag', 'mreg_contributor'), ('annotate', 'mreg_contributor'), ('add_lineage', 'mreg_contributor'),
             ('set_status', 'mreg_publisher'), ('retire', 'mreg_publisher'),
-            ('set_alias', 'mreg_publisher'), ('remove_alias', 'mreg_publisher')
+            ('set_alias', 'mreg_publisher'), ('remove_alias', 'mreg_publisher'),
+            -- governance (46_api_policy.sql, 47_api_review.sql)
+            ('set_policy', 'mreg_admin'), ('request_review', 'mreg_contributor'),
+            ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p
