@@ -30,7 +30,10 @@ BEGIN
             ('set_tag', 'mreg_contributor'), ('annotate', 'mreg_contributor'), ('add_lineage', 'mreg_contributor'),
             ('set_status', 'mreg_publisher'), ('retire', 'mreg_publisher'),
             ('set_alias', 'mreg_publisher'), ('remove_alias', 'mreg_publisher'),
-            ('artifact_content', 'mreg_reader'), ('access_report', 'mreg_reader')
+            ('artifact_content', 'mreg_reader'), ('access_report', 'mreg_reader'),
+            -- policies and reviews (46_api_policy.sql, 47_api_review.sql)
+            ('set_policy', 'mreg_admin'), ('request_review', 'mreg_contributor'),
+            ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p
