@@ -62,6 +62,7 @@ BEGIN
     ON CONFLICT ON CONSTRAINT dataset_version_dataset_id_version_key DO NOTHING
     RETURNING id INTO vid;
     IF vid IS NOT NULL THEN
+        PERFORM mreg_internal.flag_new_data_source(vid);     -- a source new to the project opens a review
         RETURN vid;
     END IF;
     -- Registered before: the same snapshot again is fine (pipelines retry),

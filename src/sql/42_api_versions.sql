@@ -190,6 +190,13 @@ BEGIN
         pos := pos + 1;
         PERFORM mreg_internal.insert_artifact(pid, vid, pos, a);
     END LOOP;
+    -- the project's policies: every failed rule in one error (23514)
+    IF status <> 'draft' THEN
+        PERFORM mreg_internal.enforce_policy('publish', vid, NULL);
+    END IF;
+    IF status = 'staging' THEN
+        PERFORM mreg_internal.enforce_policy('promote', vid, 'staging');
+    END IF;
     RETURN vid;
 END
 $$;
@@ -291,6 +298,13 @@ BEGIN
     IF status = 'retired' THEN
         RETURN mreg_internal.retire(project, model, version, coalesce(reason, 'retired through set_status'));
     END IF;
+    -- policies first, so a refused move leaves nothing half done
+    IF status IN ('registered', 'archived') OR v.status = 'draft' THEN
+        PERFORM mreg_internal.enforce_policy('publish', v.id, NULL);
+    END IF;
+    IF status IN ('staging', 'production') THEN
+        PERFORM mreg_internal.enforce_policy('promote', v.id, status);
+    END IF;
     PERFORM mreg_internal.move_status(v.id, status, reason);
     RETURN v.id;
 END
@@ -319,6 +333,7 @@ BEGIN
         INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
         VALUES (al.project_id, al.model_id, al.name, v.id, NULL, 'version retired: ' || reason);
     END LOOP;
+    PERFORM mreg_internal.enforce_policy('retire', v.id, NULL);
     PERFORM mreg_internal.move_status(v.id, 'retired', reason);
     DELETE FROM mreg.alias a WHERE a.model_version_id = v.id;
     RETURN v.id;
@@ -383,6 +398,7 @@ BEGIN
     VALUES (pid, model_version_id, dsv, btrim(slice), mreg_internal.term('metric', metric, pid), value, method,
             coalesce(evaluated_at, clock_timestamp()))
     RETURNING id INTO eid;
+    PERFORM mreg_internal.flag_metric_anomaly(eid);          -- far outside the model's history: a review opens
     RETURN eid;
 END
 $$;

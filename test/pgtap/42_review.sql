@@ -118,11 +118,11 @@ SELECT results_eq($$SELECT state, escalated_to::text COLLATE "default" FROM mreg
 SELECT is(mreg.escalate_overdue(), 0, 'an escalated review is not escalated twice');
 
 -- ---------------------------------------------------------------- metric anomalies
-SELECT mreg.register_model_version('fraud', 'gbm', format('3.%s.0', i)::mreg.semver) FROM generate_series(0, 5) i;
+SELECT mreg.register_model_version('fraud', 'gbm', format('3.%s.0', i)::mreg.semver, status => 'draft') FROM generate_series(0, 5) i;
 SELECT mreg.log_evaluation(mreg.version_id('fraud', 'gbm', format('3.%s.0', i)::mreg.semver), 'recall', 0.90 + i / 100.0)
   FROM generate_series(0, 5) i;    -- 0.90 .. 0.95: median 0.925, MAD 0.015
 SELECT mreg.log_evaluation(mreg.version_id('fraud', 'gbm', '3.0.0'::mreg.semver), 'auc', 0.8);
-CREATE TEMP TABLE e AS SELECT mreg.register_model_version('fraud', 'gbm', '4.0.0') AS v4;
+CREATE TEMP TABLE e AS SELECT mreg.register_model_version('fraud', 'gbm', '4.0.0', status => 'draft') AS v4;
 SELECT is(mreg_internal.flag_metric_anomaly(mreg.log_evaluation((SELECT v4 FROM e), 'recall', 0.91)), NULL::bigint,
           'a value within the history is no anomaly');
 SELECT is(mreg_internal.flag_metric_anomaly(mreg.log_evaluation((SELECT v4 FROM e), 'auc', 0.1)), NULL::bigint,
@@ -143,22 +143,26 @@ SELECT ok(mreg_internal.flag_metric_anomaly(mreg.log_evaluation((SELECT v4 FROM 
           'MAD 0: any different value is an anomaly');
 
 -- ---------------------------------------------------------------- new data sources
-SELECT is(mreg_internal.flag_new_data_source(mreg.register_dataset_version('fraud', 'txns', '1', 's3://lake/txns/1')), NULL::bigint,
-          'a project''s first data is not flagged');
-SELECT is(mreg_internal.flag_new_data_source(mreg.register_dataset_version('fraud', 'txns', '2', 'S3://lake/txns/2')), NULL::bigint,
-          'a known source (scheme and host of the URI, any case) is not flagged');
-SELECT ok(mreg_internal.flag_new_data_source(mreg.register_dataset_version('fraud', 'crm', '1', 'https://u:secret@crm.example.com:8443/x')) > 0,
-          'a new host opens a review');
+-- register_dataset_version flags by itself; count the anomaly reviews it opens
+CREATE TEMP VIEW src_reviews AS SELECT count(*) AS n FROM mreg.review WHERE kind = 'anomaly' AND subject LIKE 'dataset:%';
+SELECT mreg.register_dataset_version('fraud', 'txns', '1', 's3://lake/txns/1');
+SELECT is((SELECT n FROM src_reviews), 0::bigint, 'a project''s first data is not flagged');
+SELECT mreg.register_dataset_version('fraud', 'txns', '2', 'S3://lake/txns/2');
+SELECT is((SELECT n FROM src_reviews), 0::bigint, 'a known source (scheme and host of the URI, any case) is not flagged');
+SELECT mreg.register_dataset_version('fraud', 'crm', '1', 'https://u:secret@crm.example.com:8443/x');
+SELECT is((SELECT n FROM src_reviews), 1::bigint, 'a new host opens a review');
 SELECT results_eq($$SELECT kind, model_version_id, subject, reason FROM mreg.review ORDER BY id DESC LIMIT 1$$,
     $$VALUES ('anomaly', NULL::bigint, 'dataset:crm@1',
               'dataset version dataset:crm@1 comes from ''https://crm.example.com'', a data source never seen before in project fraud (known: s3://lake)')$$,
     'the review names the new source (without credentials or port) and the known ones');
 SELECT is(mreg_internal.flag_new_data_source((SELECT id FROM mreg.dataset_version WHERE uri LIKE 'https://%')), NULL::bigint,
           'the same snapshot is flagged once');
-SELECT ok(mreg_internal.flag_new_data_source(mreg.register_dataset_version('fraud', 'txns', '3', 's3://lake/txns/3', source_system => 'Snowflake')) > 0,
-          'a declared source_system counts over the URI');
-SELECT is(mreg_internal.flag_new_data_source(mreg.register_dataset_version('fraud', 'txns', '4', 's3://other/4', source_system => 'snowflake')), NULL::bigint,
-          'source_system compares case-insensitively');
+SELECT mreg.register_dataset_version('fraud', 'txns', '1', 's3://lake/txns/1');
+SELECT is((SELECT n FROM src_reviews), 1::bigint, 'registering the same snapshot again flags nothing');
+SELECT mreg.register_dataset_version('fraud', 'txns', '3', 's3://lake/txns/3', source_system => 'Snowflake');
+SELECT is((SELECT n FROM src_reviews), 2::bigint, 'a declared source_system counts over the URI');
+SELECT mreg.register_dataset_version('fraud', 'txns', '4', 's3://other/4', source_system => 'snowflake');
+SELECT is((SELECT n FROM src_reviews), 2::bigint, 'source_system compares case-insensitively');
 
 SELECT * FROM finish();
 ROLLBACK;
