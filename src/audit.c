@@ -13,8 +13,8 @@
  * only from the seal to the commit.  It then reads the chain head with the
  * latest snapshot (not the transaction's: a REPEATABLE READ or SERIALIZABLE
  * writer would otherwise not see a seal committed after it started, and
- * fork the chain), and writes seq = head + 1 and
- *     hash = sha256(canonical(prev_hash, row with that seq)).
+ * fork the chain), and writes seq = head + 1, prev_hash = the head's hash
+ * and hash (see Canonical form below).
  * The previous holder released the lock only after its commit became
  * visible, so the head read under the lock is the true head.
  *
@@ -33,13 +33,20 @@
  * verify_audit_chain() checks the chain still holds it.
  *
  * Canonical form.  Independent of every setting (DateStyle, TimeZone,
- * extra_float_digits, search_path): a domain tag, then each field as one
- * byte 0 (NULL) or 1 followed by a 4-byte big-endian length and the bytes;
- * integers and timestamptz (microseconds since 2000-01-01 UTC) as 8
- * big-endian bytes, names and text as their bytes, jsonb as its canonical
- * text (jsonb's own output: sorted keys, numeric text).  Field order:
- * prev_hash, id, seq, project_id, at, txid, session_user_name,
- * current_user_name, purpose, action, target, before, after.
+ * extra_float_digits, search_path): each field as one byte 0 (NULL) or 1
+ * followed by a 4-byte big-endian length and the bytes; integers and
+ * timestamptz (microseconds since 2000-01-01 UTC) as 8 big-endian bytes,
+ * names and text as their bytes, jsonb as its canonical text (jsonb's own
+ * output: keys sorted, numbers as numeric text).  Two steps, so that the
+ * expensive one runs before the chain lock:
+ *     content = sha256("mreg.audit_log v1", id, project_id, at, txid,
+ *                      session_user_name, current_user_name, purpose,
+ *                      action, target, before, after)
+ *     hash    = sha256("mreg.audit_log v1 link", prev_hash, seq, content)
+ * prev_hash is NULL (the one-byte 0) for seq 1.
+ *
+ * Prepared transactions.  One that sealed rows would hold the chain lock
+ * until COMMIT PREPARED; PREPARE TRANSACTION is refused for it instead.
  */
 #include "postgres.h"
 
@@ -341,12 +348,8 @@ put_jsonb(pg_cryptohash_ctx *ctx, Datum d, bool isnull)
 	pfree(s);
 }
 
-/*
- * hash = sha256(canonical(prev, row at position seq)); prev is NULL for
- * seq 1, else PG_SHA256_DIGEST_LENGTH bytes.
- */
-static void
-audit_row_hash(const AuditRow *row, int64 seq, const uint8 *prev, uint8 *out)
+static pg_cryptohash_ctx *
+hash_start(void)
 {
 	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
 
@@ -355,10 +358,30 @@ audit_row_hash(const AuditRow *row, int64 seq, const uint8 *prev, uint8 *out)
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("could not start the audit chain hash: %s",
 						ctx ? pg_cryptohash_error(ctx) : "out of memory")));
+	return ctx;
+}
+
+static void
+hash_finish(pg_cryptohash_ctx *ctx, uint8 *out)
+{
+	if (pg_cryptohash_final(ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not finish the audit chain hash: %s", pg_cryptohash_error(ctx))));
+	pg_cryptohash_free(ctx);
+}
+
+/*
+ * content = sha256(canonical row without its chain fields): the expensive
+ * part (jsonb to text), computed before the seal takes the chain lock.
+ */
+static void
+audit_row_content(const AuditRow *row, uint8 *out)
+{
+	pg_cryptohash_ctx *ctx = hash_start();
+
 	put_field(ctx, AUDIT_DOMAIN, strlen(AUDIT_DOMAIN), false);
-	put_field(ctx, prev, prev ? PG_SHA256_DIGEST_LENGTH : 0, prev == NULL);
 	put_int64(ctx, DatumGetInt64(row->values[COL_ID]), row->nulls[COL_ID]);
-	put_int64(ctx, seq, false);
 	put_int64(ctx, row->nulls[COL_PROJECT_ID] ? 0 : DatumGetInt64(row->values[COL_PROJECT_ID]),
 			  row->nulls[COL_PROJECT_ID]);
 	put_int64(ctx, row->nulls[COL_AT] ? 0 : DatumGetTimestampTz(row->values[COL_AT]), row->nulls[COL_AT]);
@@ -370,11 +393,23 @@ audit_row_hash(const AuditRow *row, int64 seq, const uint8 *prev, uint8 *out)
 	put_text(ctx, row->values[COL_TARGET], row->nulls[COL_TARGET]);
 	put_jsonb(ctx, row->values[COL_BEFORE], row->nulls[COL_BEFORE]);
 	put_jsonb(ctx, row->values[COL_AFTER], row->nulls[COL_AFTER]);
-	if (pg_cryptohash_final(ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not finish the audit chain hash: %s", pg_cryptohash_error(ctx))));
-	pg_cryptohash_free(ctx);
+	hash_finish(ctx, out);
+}
+
+/*
+ * hash = sha256(domain, prev_hash, seq, content): prev is NULL for seq 1,
+ * else PG_SHA256_DIGEST_LENGTH bytes.
+ */
+static void
+audit_link_hash(const uint8 *prev, int64 seq, const uint8 *content, uint8 *out)
+{
+	pg_cryptohash_ctx *ctx = hash_start();
+
+	put_field(ctx, AUDIT_DOMAIN " link", strlen(AUDIT_DOMAIN " link"), false);
+	put_field(ctx, prev, prev ? PG_SHA256_DIGEST_LENGTH : 0, prev == NULL);
+	put_int64(ctx, seq, false);
+	put_field(ctx, content, PG_SHA256_DIGEST_LENGTH, false);
+	hash_finish(ctx, out);
 }
 
 static bytea *
@@ -460,6 +495,50 @@ mreg_audit(PG_FUNCTION_ARGS)
 
 /* ---------------------------------------------------------------- sealing */
 
+/*
+ * A prepared transaction would keep the chain lock until COMMIT PREPARED
+ * and stop every other audited write meanwhile: a transaction that sealed
+ * audit rows cannot be prepared.
+ */
+static bool sealed_in_xact = false;
+static bool xact_callback_registered = false;
+
+static void
+audit_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_PREPARE:
+			if (sealed_in_xact)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot PREPARE a transaction that wrote the audit log"),
+						 errdetail("Its audit rows hold the audit chain until the transaction ends; every other audited write would wait for COMMIT PREPARED."),
+						 errhint("Commit registry changes in ordinary transactions.")));
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+			sealed_in_xact = false;
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+refuse_prepare_armed(void)
+{
+	if (!xact_callback_registered)
+	{
+		RegisterXactCallback(audit_xact_callback, NULL);
+		xact_callback_registered = true;
+	}
+	sealed_in_xact = true;
+}
+
 PG_FUNCTION_INFO_V1(mreg_audit_seal);
 
 /*
@@ -472,6 +551,7 @@ mreg_audit_seal(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	Relation	rel;
 	AuditRow	row;
+	uint8		content[PG_SHA256_DIGEST_LENGTH];
 	Oid			save_user;
 	int			save_ctx;
 
@@ -486,8 +566,12 @@ mreg_audit_seal(PG_FUNCTION_ARGS)
 	if (row.nulls[COL_ID])
 		elog(ERROR, "audit row without id");
 
+	/* everything that does not depend on the head, before the lock */
+	audit_row_content(&row, content);
+
 	/* the chain lock: from here to the end of the transaction */
 	LockDatabaseObject(RelationRelationId, RelationGetRelid(rel), 0, ExclusiveLock);
+	refuse_prepare_armed();
 
 	GetUserIdAndSecContext(&save_user, &save_ctx);
 	SetUserIdAndSecContext(rel_owner(RelationGetRelid(rel)), save_ctx | SECURITY_LOCAL_USERID_CHANGE);
@@ -535,7 +619,7 @@ mreg_audit_seal(PG_FUNCTION_ARGS)
 			has_prev = true;
 		}
 
-		audit_row_hash(&row, seq, has_prev ? prev : NULL, digest);
+		audit_link_hash(has_prev ? prev : NULL, seq, content, digest);
 
 		seal_values[0] = row.values[COL_ID];
 		seal_values[1] = Int64GetDatum(seq);
@@ -714,7 +798,10 @@ verify_chain(bool anchored, int64 anchor_seq, const uint8 *anchor, VerifyResult 
 					bad = true;		/* not linked to the row before */
 				else
 				{
-					audit_row_hash(&row, seq, has_prev ? prev : NULL, digest);
+					uint8		content[PG_SHA256_DIGEST_LENGTH];
+
+					audit_row_content(&row, content);
+					audit_link_hash(has_prev ? prev : NULL, seq, content, digest);
 					if (!bytea_is_digest(row.values[COL_HASH], row.nulls[COL_HASH], digest))
 						bad = true; /* the row changed since it was sealed */
 					else if (anchored && seq == anchor_seq)

@@ -5,7 +5,7 @@
 -- transactions that roll back (verify sees its own transaction's changes),
 -- except the last test, which leaves an unsealed row behind for good.
 SET search_path = public, mreg;
-SELECT plan(64);
+SELECT plan(67);
 
 -- ---------------------------------------------------------------- declarations
 SELECT has_table('mreg', 'audit_log', 'mreg.audit_log exists');
@@ -86,6 +86,21 @@ SELECT isnt((SELECT seq FROM mreg.audit_log WHERE action = 'tap_early'), NULL, '
 SELECT results_eq('SELECT ok, checked, first_bad_id FROM mreg.verify_audit_chain()',
                   $$SELECT true, (SELECT count(*) FROM mreg.audit_log), NULL::bigint$$,
                   'a clean chain verifies: ok, every row checked');
+
+-- the hash, recomputed independently in SQL from its definition (src/audit.c)
+CREATE FUNCTION pg_temp.f(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE
+RETURN CASE WHEN b IS NULL THEN '\x00'::bytea ELSE '\x01'::bytea || int4send(length(b)) || b END;
+CREATE FUNCTION pg_temp.t(s text) RETURNS bytea LANGUAGE sql IMMUTABLE RETURN pg_temp.f(convert_to(s, 'UTF8'));
+CREATE FUNCTION pg_temp.i(v bigint) RETURNS bytea LANGUAGE sql IMMUTABLE RETURN pg_temp.f(int8send(v));
+CREATE TEMP VIEW recomputed AS
+SELECT l.id, l.hash, sha256(pg_temp.t('mreg.audit_log v1 link') || pg_temp.f(l.prev_hash) || pg_temp.i(l.seq) || pg_temp.f(sha256(
+           pg_temp.t('mreg.audit_log v1') || pg_temp.i(l.id) || pg_temp.i(l.project_id)
+           || pg_temp.i((extract(epoch FROM l.at) * 1000000)::bigint - 946684800000000) || pg_temp.i(l.txid)
+           || pg_temp.t(l.session_user_name) || pg_temp.t(l.current_user_name) || pg_temp.t(l.purpose)
+           || pg_temp.t(l.action) || pg_temp.t(l.target) || pg_temp.t(l.before::text) || pg_temp.t(l.after::text)))) AS expected
+  FROM mreg.audit_log l;
+SELECT is((SELECT count(*) FILTER (WHERE hash = expected) FROM recomputed), (SELECT count(*) FROM mreg.audit_log),
+          'every hash agrees with the definition, recomputed in SQL');
 
 -- ---------------------------------------------------------------- the guard
 SELECT throws_ok('UPDATE mreg.audit_log SET purpose = ''x''', '55000', 'rows of mreg.audit_log are append-only',
@@ -250,6 +265,18 @@ SET ROLE tap_auditor;
 SELECT results_eq('SELECT ok, checked FROM mreg.verify_audit_chain()', format('VALUES (true, %s::bigint)', :total),
                   'an auditor verifies every row (read as the owner, whatever the auditor may SELECT)');
 RESET ROLE;
+
+-- ---------------------------------------------------------------- prepared transactions
+-- (one that sealed would hold the chain until COMMIT PREPARED: refused)
+SELECT count(*) AS before_prepare FROM mreg.audit_log \gset
+BEGIN;
+SELECT mreg_internal.audit(NULL, 'tap_prepared', NULL, NULL, NULL);
+\set ON_ERROR_STOP 0
+PREPARE TRANSACTION 'tap_audit';  -- fails, and the transaction is rolled back
+\set ON_ERROR_STOP 1
+SELECT is((SELECT count(*) FROM pg_prepared_xacts WHERE gid = 'tap_audit'), 0::bigint,
+          'a transaction that wrote the audit log cannot be prepared');
+SELECT is((SELECT count(*) FROM mreg.audit_log), :before_prepare::bigint, 'and its rows are gone');
 
 -- ---------------------------------------------------------------- last: a committed row never sealed
 SET session_replication_role = replica;
