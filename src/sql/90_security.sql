@@ -248,3 +248,6 @@ COMMENT ON FUNCTION mreg_internal.guard_ddl() IS
 CREATE EVENT TRIGGER mreg_guard_ddl ON ddl_command_end
     EXECUTE FUNCTION mreg_internal.guard_ddl();
 
+-- created after the REVOKE FROM PUBLIC above: PUBLIC gets nothing, not even
+-- a trigger function nobody can call directly
+REVOKE ALL ON FUNCTION mreg_internal.guard_ddl() FROM PUBLIC;
