@@ -228,6 +228,18 @@ BEGIN
        AND a.grantee <> c2.relowner
        AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES');
     IF bad IS NULL THEN
+        -- column privileges too: GRANT REFERENCES (id) would probe hidden ids just the same
+        SELECT string_agg(DISTINCT format('%s (%I) on %s to %s', a.privilege_type, t.attname, c2.oid::regclass,
+                                          CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END), ', ')
+          INTO bad
+          FROM pg_class c2 JOIN pg_attribute t ON t.attrelid = c2.oid CROSS JOIN LATERAL aclexplode(t.attacl) a
+         WHERE c2.relnamespace IN ('mreg'::regnamespace, 'mreg_internal'::regnamespace)
+           AND EXISTS (SELECT FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
+                        WHERE d.classid = 'pg_class'::regclass AND d.objid = c2.oid AND d.deptype = 'e' AND x.extname = 'mreg')
+           AND a.grantee <> c2.relowner
+           AND a.privilege_type IN ('INSERT', 'UPDATE', 'REFERENCES');
+    END IF;
+    IF bad IS NULL THEN
         SELECT string_agg(DISTINCT format('EXECUTE on %s to %s', p.oid::regprocedure,
                                           CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END), ', ')
           INTO bad
@@ -248,3 +260,6 @@ COMMENT ON FUNCTION mreg_internal.guard_ddl() IS
 CREATE EVENT TRIGGER mreg_guard_ddl ON ddl_command_end
     EXECUTE FUNCTION mreg_internal.guard_ddl();
 
+-- created after the REVOKE FROM PUBLIC above: PUBLIC gets nothing, not even
+-- a trigger function nobody can call directly
+REVOKE ALL ON FUNCTION mreg_internal.guard_ddl() FROM PUBLIC;
