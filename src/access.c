@@ -47,6 +47,7 @@ static bool cache_valid = false;
 static bool callbacks_registered = false;
 static Oid	cache_user = InvalidOid;
 static TimestampTz cache_expires = DT_NOEND;
+static TimestampTz cache_statement = 0;
 static ProjectAccess *cache_entries = NULL;
 static int	cache_count = 0;
 static Oid	project_relid = InvalidOid;
@@ -166,8 +167,20 @@ static void
 ensure_access(void)
 {
 	Oid			user = mreg_caller_oid();
+	TimestampTz now = GetCurrentStatementStartTimestamp();
 
-	if (!cache_valid || cache_user != user || GetCurrentStatementStartTimestamp() >= cache_expires)
+	/*
+	 * A grant revoked by another session is seen from this session's next
+	 * statement on, as a table row would be: read the invalidation messages
+	 * once per statement (PostgreSQL otherwise reads them only when a lock
+	 * is taken, and a repeated call takes none it does not hold).
+	 */
+	if (now != cache_statement)
+	{
+		cache_statement = now;
+		AcceptInvalidationMessages();
+	}
+	if (!cache_valid || cache_user != user || now >= cache_expires)
 		load_access(user);
 }
 

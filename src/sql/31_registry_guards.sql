@@ -13,7 +13,8 @@ CREATE FUNCTION mreg_internal.forbid_change() RETURNS trigger
 AS $$
 BEGIN
     -- the one sanctioned removal: the edges of a draft being deleted (mreg_internal.drop_draft_edges)
-    IF TG_TABLE_NAME = 'lineage_edge' AND TG_OP = 'DELETE'
+    -- (only from inside the trigger: a session that sets the flag itself is at depth 1)
+    IF TG_TABLE_NAME = 'lineage_edge' AND TG_OP = 'DELETE' AND pg_trigger_depth() > 1
        AND current_setting('mreg_internal.dropping_draft', true) = 'on' THEN
         RETURN NULL;
     END IF;
