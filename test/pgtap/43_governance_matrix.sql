@@ -357,7 +357,7 @@ INSERT INTO gm_call VALUES
     ('remove_alias', 'publish', true, $$SELECT mreg.remove_alias('%1$s', 'm', 'champion')$$),
     ('access_report', NULL, false, $$SELECT count(*) FROM mreg.access_report()$$),
     ('escalate_overdue', NULL, false, $$SELECT mreg.escalate_overdue()$$),
-    ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": %2$s}')$$);
+    ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": 1}')$$);
 -- Entries whose calls need state of their own (a purpose, a review to vote
 -- on) are exercised per role in their own files.
 CREATE TEMP TABLE gm_call_elsewhere (entry name, file text);
