@@ -77,6 +77,7 @@ typedef struct ApiEntryCache
 	Oid			rettype;
 	FmgrInfo	audit;			/* mreg_internal.audit(bigint, text, text, jsonb, jsonb) */
 	FmgrInfo	redact;			/* mreg_internal.audit_redact(jsonb) */
+	bool		has_artifacts;	/* an argument "artifacts": inline bytes to leave out */
 } ApiEntryCache;
 
 Oid
@@ -117,6 +118,8 @@ lookup_body(Oid entry_oid, Oid *owner, ApiEntryCache *cache, MemoryContext cxt)
 	{
 		cache->argnames[i] = MemoryContextStrdup(cxt, names && names[i] ? names[i] : "?");
 		cache->argtypes[i] = proc->proargtypes.values[i];
+		if (strcmp(cache->argnames[i], "artifacts") == 0)
+			cache->has_artifacts = true;
 	}
 	cache->rettype = proc->prorettype;
 	cache->action = MemoryContextStrdup(cxt, NameStr(proc->proname));
@@ -232,7 +235,9 @@ write_audit(FunctionCallInfo fcinfo, ApiEntryCache *cache, Datum result, bool re
 	afc->args[2].isnull = note->target == NULL;
 	afc->args[3].value = PointerGetDatum(note->before);
 	afc->args[3].isnull = note->before == NULL;
-	afc->args[4].value = FunctionCall1(&cache->redact, DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+	afc->args[4].value = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+	if (cache->has_artifacts)
+		afc->args[4].value = FunctionCall1(&cache->redact, afc->args[4].value);
 	afc->args[4].isnull = false;
 
 	GetUserIdAndSecContext(&save_user, &save_ctx);

@@ -248,12 +248,12 @@ RESET extra_float_digits;
 SELECT is((SELECT ok FROM mreg.verify_audit_chain()), true, 'and under the defaults');
 
 -- ---------------------------------------------------------------- who may verify
-CREATE ROLE tap_outsider;
-CREATE ROLE tap_auditor IN ROLE mreg_auditor;
-GRANT USAGE ON SCHEMA mreg, mreg_internal TO tap_outsider, tap_auditor;
+CREATE ROLE tap40_outsider;
+CREATE ROLE tap40_auditor IN ROLE mreg_auditor;
+GRANT USAGE ON SCHEMA mreg, mreg_internal TO tap40_outsider, tap40_auditor;
 GRANT EXECUTE ON FUNCTION mreg.verify_audit_chain(), mreg.audit_head(),
-      mreg_internal.audit(bigint, text, text, jsonb, jsonb) TO tap_outsider, tap_auditor;
-SET ROLE tap_outsider;
+      mreg_internal.audit(bigint, text, text, jsonb, jsonb) TO tap40_outsider, tap40_auditor;
+SET ROLE tap40_outsider;
 SELECT throws_ok('SELECT * FROM mreg.verify_audit_chain()', '42501', 'permission denied to verify the audit chain',
                  'a role that is not an auditor may not verify');
 SELECT throws_ok('SELECT * FROM mreg.audit_head()', '42501', NULL, 'nor read the head');
@@ -261,7 +261,7 @@ SELECT throws_ok($$SELECT mreg_internal.audit(NULL, 'tap_x', NULL, NULL, NULL)$$
                  'nor write the log directly, even with EXECUTE');
 RESET ROLE;
 SELECT count(*) AS total FROM mreg.audit_log \gset
-SET ROLE tap_auditor;
+SET ROLE tap40_auditor;
 SELECT results_eq('SELECT ok, checked FROM mreg.verify_audit_chain()', format('VALUES (true, %s::bigint)', :total),
                   'an auditor verifies every row (read as the owner, whatever the auditor may SELECT)');
 RESET ROLE;
