@@ -287,3 +287,6 @@ SELECT results_eq('SELECT ok, first_bad_id FROM mreg.verify_audit_chain()',
                   'a committed row that was never sealed (triggers off) is found');
 
 SELECT * FROM finish();
+-- roles are cluster-wide: leave none behind for the next file
+DROP OWNED BY tap40_outsider, tap40_auditor;
+DROP ROLE tap40_outsider, tap40_auditor;
