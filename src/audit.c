@@ -16,7 +16,9 @@
  * fork the chain), and writes seq = head + 1, prev_hash = the head's hash
  * and hash (see Canonical form below).
  * The previous holder released the lock only after its commit became
- * visible, so the head read under the lock is the true head.
+ * visible, so the head read under the lock is the true head; the
+ * transaction's later rows reuse the head it wrote (nobody else can move
+ * it while the lock is held).
  *
  * Guarding.  The statement-level trigger mreg_internal.audit_guard refuses
  * every UPDATE, DELETE and TRUNCATE of the table, except an UPDATE run while
@@ -503,6 +505,24 @@ mreg_audit(PG_FUNCTION_ARGS)
 static bool sealed_in_xact = false;
 static bool xact_callback_registered = false;
 
+/*
+ * The head this transaction sealed last: while it holds the chain lock no
+ * one else can move the head, so its next row needs no head read.  Dropped
+ * when the transaction ends and when any subtransaction aborts (that may
+ * roll back a seal, or release the lock).
+ */
+static bool head_cached = false;
+static int64 cached_seq;
+static uint8 cached_hash[PG_SHA256_DIGEST_LENGTH];
+
+static void
+audit_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		head_cached = false;
+}
+
 static void
 audit_xact_callback(XactEvent event, void *arg)
 {
@@ -522,6 +542,7 @@ audit_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
 			sealed_in_xact = false;
+			head_cached = false;
 			break;
 		default:
 			break;
@@ -534,6 +555,7 @@ refuse_prepare_armed(void)
 	if (!xact_callback_registered)
 	{
 		RegisterXactCallback(audit_xact_callback, NULL);
+		RegisterSubXactCallback(audit_subxact_callback, NULL);
 		xact_callback_registered = true;
 	}
 	sealed_in_xact = true;
@@ -589,34 +611,43 @@ mreg_audit_seal(PG_FUNCTION_ARGS)
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 
-		/* the head, as committed now (not as of the transaction's snapshot) */
-		rc = SPI_execute_snapshot(keep_plan(&head_plan,
-											"SELECT seq, hash FROM mreg.audit_log"
-											" WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
-											0, NULL),
-								  NULL, NULL, GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "reading the audit chain head failed: %s", SPI_result_code_string(rc));
-		if (SPI_processed == 1)
+		if (head_cached)
 		{
-			bool		isnull;
-			Datum		d;
-			bytea	   *h;
-
-			d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-			if (isnull)
-				elog(ERROR, "audit chain head without seq");
-			seq = DatumGetInt64(d) + 1;
-			d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-			h = isnull ? NULL : DatumGetByteaPP(d);
-			if (h == NULL || VARSIZE_ANY_EXHDR(h) != PG_SHA256_DIGEST_LENGTH)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("the head of the audit chain (seq " INT64_FORMAT ") has no valid hash", seq - 1),
-						 errdetail("Rows of mreg.audit_log were changed outside the registry."),
-						 errhint("Run mreg.verify_audit_chain() to find the first damaged row.")));
-			memcpy(prev, VARDATA_ANY(h), PG_SHA256_DIGEST_LENGTH);
+			seq = cached_seq + 1;
+			memcpy(prev, cached_hash, PG_SHA256_DIGEST_LENGTH);
 			has_prev = true;
+		}
+		else
+		{
+			/* the head, as committed now (not as of the transaction's snapshot) */
+			rc = SPI_execute_snapshot(keep_plan(&head_plan,
+												"SELECT seq, hash FROM mreg.audit_log"
+												" WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+												0, NULL),
+									  NULL, NULL, GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
+			if (rc != SPI_OK_SELECT)
+				elog(ERROR, "reading the audit chain head failed: %s", SPI_result_code_string(rc));
+			if (SPI_processed == 1)
+			{
+				bool		isnull;
+				Datum		d;
+				bytea	   *h;
+
+				d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+				if (isnull)
+					elog(ERROR, "audit chain head without seq");
+				seq = DatumGetInt64(d) + 1;
+				d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+				h = isnull ? NULL : DatumGetByteaPP(d);
+				if (h == NULL || VARSIZE_ANY_EXHDR(h) != PG_SHA256_DIGEST_LENGTH)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_CORRUPTED),
+							 errmsg("the head of the audit chain (seq " INT64_FORMAT ") has no valid hash", seq - 1),
+							 errdetail("Rows of mreg.audit_log were changed outside the registry."),
+							 errhint("Run mreg.verify_audit_chain() to find the first damaged row.")));
+				memcpy(prev, VARDATA_ANY(h), PG_SHA256_DIGEST_LENGTH);
+				has_prev = true;
+			}
 		}
 
 		audit_link_hash(has_prev ? prev : NULL, seq, content, digest);
@@ -638,6 +669,9 @@ mreg_audit_seal(PG_FUNCTION_ARGS)
 			elog(ERROR, "sealing audit row " INT64_FORMAT " failed: %s (%d rows)",
 				 DatumGetInt64(row.values[COL_ID]), SPI_result_code_string(rc), (int) SPI_processed);
 		SPI_finish();
+		cached_seq = seq;
+		memcpy(cached_hash, digest, PG_SHA256_DIGEST_LENGTH);
+		head_cached = true;
 	}
 	PG_FINALLY();
 	{
