@@ -5,7 +5,7 @@
 -- transactions that roll back (verify sees its own transaction's changes),
 -- except the last test, which leaves an unsealed row behind for good.
 SET search_path = public, mreg;
-SELECT plan(67);
+SELECT plan(69);
 
 -- ---------------------------------------------------------------- declarations
 SELECT has_table('mreg', 'audit_log', 'mreg.audit_log exists');
@@ -83,6 +83,19 @@ ROLLBACK TO SAVEPOINT s;
 SELECT is((SELECT seq FROM mreg.audit_log WHERE action = 'tap_early'), NULL, 'rolling the seal back unseals the row');
 COMMIT;
 SELECT isnt((SELECT seq FROM mreg.audit_log WHERE action = 'tap_early'), NULL, 'and COMMIT seals it');
+-- a transaction's later seals reuse the head it wrote, but not one a rolled-back savepoint unsealed
+BEGIN;
+SET CONSTRAINTS mreg.audit_log_seal IMMEDIATE;
+SELECT mreg_internal.audit(NULL, 'tap_cache_a', NULL, NULL, NULL);
+SAVEPOINT s;
+SELECT mreg_internal.audit(NULL, 'tap_cache_gone', NULL, NULL, NULL);
+SELECT is((SELECT count(*) FROM mreg.audit_log WHERE action IN ('tap_cache_a', 'tap_cache_gone') AND seq IS NOT NULL),
+          2::bigint, 'with IMMEDIATE each statement seals its rows');
+ROLLBACK TO SAVEPOINT s;
+SELECT mreg_internal.audit(NULL, 'tap_cache_b', NULL, NULL, NULL);
+COMMIT;
+SELECT is((SELECT b.seq - a.seq FROM mreg.audit_log a, mreg.audit_log b WHERE a.action = 'tap_cache_a' AND b.action = 'tap_cache_b'),
+          1::bigint, 'a seal rolled back with its savepoint frees its seq for the next row');
 SELECT results_eq('SELECT ok, checked, first_bad_id FROM mreg.verify_audit_chain()',
                   $$SELECT true, (SELECT count(*) FROM mreg.audit_log), NULL::bigint$$,
                   'a clean chain verifies: ok, every row checked');
