@@ -56,6 +56,7 @@ typedef struct AuditNote
 	int64		project_id;
 	char	   *target;
 	Jsonb	   *before;
+	Jsonb	   *mask;			/* arguments to log as given here (personal data masked) */
 } AuditNote;
 
 static Oid	caller_stack[MAX_API_DEPTH];
@@ -238,6 +239,8 @@ write_audit(FunctionCallInfo fcinfo, ApiEntryCache *cache, Datum result, bool re
 	afc->args[4].value = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 	if (cache->has_artifacts)
 		afc->args[4].value = FunctionCall1(&cache->redact, afc->args[4].value);
+	if (note->mask)
+		afc->args[4].value = DirectFunctionCall2(jsonb_concat, afc->args[4].value, PointerGetDatum(note->mask));
 	afc->args[4].isnull = false;
 
 	GetUserIdAndSecContext(&save_user, &save_ctx);
@@ -366,6 +369,37 @@ mreg_caller_audit_note(PG_FUNCTION_ARGS)
 		note->target = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	if (!PG_ARGISNULL(2))
 		note->before = DatumGetJsonbPCopy(PG_GETARG_DATUM(2));
+	MemoryContextSwitchTo(old);
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(mreg_caller_audit_mask);
+
+/*
+ * mreg_internal.audit_mask(args jsonb): arguments of the running call to log
+ * as given here instead of as passed (the body masked personal data in
+ * them).  Keys add up; outside the API it does nothing.
+ */
+Datum
+mreg_caller_audit_mask(PG_FUNCTION_ARGS)
+{
+	AuditNote  *note;
+	MemoryContext old;
+	Jsonb	   *args = PG_GETARG_JSONB_P(0);
+
+	if (api_depth == 0)
+		PG_RETURN_VOID();
+	if (!JB_ROOT_IS_OBJECT(args) || JB_ROOT_IS_SCALAR(args))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("audit_mask expects a JSON object of argument names and values")));
+	note = &notes[api_depth - 1];
+	old = MemoryContextSwitchTo(note->cxt);
+	if (note->mask)
+		note->mask = DatumGetJsonbP(DirectFunctionCall2(jsonb_concat, PointerGetDatum(note->mask),
+													   PointerGetDatum(args)));
+	else
+		note->mask = DatumGetJsonbPCopy(PointerGetDatum(args));
 	MemoryContextSwitchTo(old);
 	PG_RETURN_VOID();
 }

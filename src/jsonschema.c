@@ -457,6 +457,7 @@ typedef enum JsKeyword
 	KW_ANNOTATION_STRING,		/* title, description, $comment, $schema, $id */
 	KW_ANNOTATION_ANY,			/* default */
 	KW_ANNOTATION_ARRAY,		/* examples */
+	KW_ANNOTATION_BOOL,			/* sensitive (mreg: personal data, masked) */
 	KW_UNSUPPORTED,				/* a JSON Schema keyword outside the subset */
 } JsKeyword;
 
@@ -490,6 +491,7 @@ static const struct
 	{"$id", KW_ANNOTATION_STRING},
 	{"default", KW_ANNOTATION_ANY},
 	{"examples", KW_ANNOTATION_ARRAY},
+	{"sensitive", KW_ANNOTATION_BOOL},
 	/* JSON Schema keywords this validator does not enforce */
 	{"$ref", KW_UNSUPPORTED},
 	{"$defs", KW_UNSUPPORTED},
@@ -535,7 +537,7 @@ static const struct
 	"Supported keywords: type, required, properties, additionalProperties, enum, const, " \
 	"minimum, maximum, exclusiveMinimum, exclusiveMaximum, minLength, maxLength, pattern, " \
 	"items, minItems, maxItems, uniqueItems; annotations title, description, $comment, " \
-	"$schema, $id, default, examples."
+	"$schema, $id, default, examples; mreg's sensitive (personal data)."
 
 /* Render a schema path for an error message. */
 static const char *
@@ -1035,6 +1037,11 @@ js_compile(JsonbValue *v, StringInfo path)
 												   kwname, js_value_type_name(&val)));
 				break;
 			case KW_ANNOTATION_ANY:
+				break;
+			case KW_ANNOTATION_BOOL:
+				if (val.type != jbvBool)
+					js_schema_error(path, psprintf("\"%s\" must be a boolean, not %s",
+												   kwname, js_value_type_name(&val)));
 				break;
 			case KW_ANNOTATION_ARRAY:
 				if (val.type != jbvBinary || !JsonContainerIsArray(val.val.binary.data))

@@ -29,6 +29,12 @@ CREATE FUNCTION mreg_internal.audit_note(project_id bigint, target text, before 
 COMMENT ON FUNCTION mreg_internal.audit_note(bigint, text, jsonb) IS
     'What the running API body wants in its audit row: the project (first noted wins), the target and the previous state; outside the API it does nothing';
 
+CREATE FUNCTION mreg_internal.audit_mask(args jsonb) RETURNS void
+    AS 'MODULE_PATHNAME', 'mreg_caller_audit_mask'
+    LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION mreg_internal.audit_mask(jsonb) IS
+    'Arguments of the running API call to log as given here (personal data masked), e.g. {"metadata": ...}; outside the API it does nothing';
+
 -- Inline artifact bytes given to register_model_version are not logged.
 CREATE FUNCTION mreg_internal.audit_redact(args jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE

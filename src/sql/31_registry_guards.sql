@@ -18,6 +18,10 @@ BEGIN
        AND current_setting('mreg_internal.dropping_draft', true) = 'on' THEN
         RETURN NULL;
     END IF;
+    -- and one sanctioned rewrite: masking personal values in old rows (37_privacy.sql)
+    IF TG_TABLE_NAME = 'row_history' AND TG_OP = 'UPDATE' AND mreg_internal.masking() THEN
+        RETURN NULL;
+    END IF;
     RAISE EXCEPTION 'rows of %.% are append-only', TG_TABLE_SCHEMA, TG_TABLE_NAME
         USING ERRCODE = 'object_not_in_prerequisite_state',
               DETAIL = format('%s is not allowed on %I.%I: its history must never change.',
@@ -50,8 +54,8 @@ DECLARE
     old_row jsonb := to_jsonb(OLD);
     new_row jsonb := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(NEW) END;
 BEGIN
-    IF TG_OP = 'UPDATE' AND old_row = new_row THEN
-        RETURN NULL;                        -- nothing changed, nothing to keep
+    IF TG_OP = 'UPDATE' AND (old_row = new_row OR mreg_internal.masking()) THEN
+        RETURN NULL;                        -- nothing changed, or personal values masked: nothing to keep
     END IF;
     INSERT INTO mreg.row_history (project_id, table_name, row_id, operation, old_row, new_row)
     VALUES (CASE WHEN TG_TABLE_NAME = 'project' THEN (old_row->>'id')::bigint
@@ -156,7 +160,9 @@ CREATE FUNCTION mreg_internal.guard_dataset_version() RETURNS trigger
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 BEGIN
-    IF (NEW.dataset_id, NEW.version, NEW.uri, NEW.sha256, NEW.row_count, NEW.schema, NEW.created_at, NEW.created_by)
+    IF (NEW.dataset_id, NEW.version, NEW.uri, NEW.sha256, NEW.row_count,
+        CASE WHEN mreg_internal.masking() THEN OLD.schema ELSE NEW.schema END,     -- personal values being masked
+        NEW.created_at, NEW.created_by)
        IS DISTINCT FROM
        (OLD.dataset_id, OLD.version, OLD.uri, OLD.sha256, OLD.row_count, OLD.schema, OLD.created_at, OLD.created_by) THEN
         RAISE EXCEPTION 'dataset version % is immutable', OLD.id
@@ -210,7 +216,8 @@ BEGIN
                   HINT = 'Delete the draft and register the new number, or register a new version.';
     END IF;
     IF OLD.status <> 'draft'
-       AND (NEW.model_id, NEW.version::text, NEW.run_id, NEW.provenance::text, NEW.signature, NEW.metadata,
+       AND (NEW.model_id, NEW.version::text, NEW.run_id, NEW.provenance::text, NEW.signature,
+            CASE WHEN mreg_internal.masking() THEN OLD.metadata ELSE NEW.metadata END,   -- personal values being masked
             NEW.created_at, NEW.created_by)
            IS DISTINCT FROM
            (OLD.model_id, OLD.version::text, OLD.run_id, OLD.provenance::text, OLD.signature, OLD.metadata,

@@ -172,12 +172,12 @@ DECLARE
 BEGIN
     IF pid IS NULL THEN
         IF NOT pg_has_role(who, mreg_internal.group_role(privilege), 'MEMBER') THEN
-            RAISE EXCEPTION 'permission denied: role % may not %', who, privilege
+            RAISE EXCEPTION 'permission denied: role % lacks the % privilege', who, privilege
                 USING ERRCODE = 'insufficient_privilege',
                       DETAIL = format('This needs membership in %s.', mreg_internal.group_role(privilege));
         END IF;
     ELSIF NOT mreg_internal.has_access(pid, privilege) THEN
-        RAISE EXCEPTION 'permission denied: role % may not % in project %', who, privilege,
+        RAISE EXCEPTION 'permission denied: role % lacks the % privilege on project %', who, privilege,
                         (SELECT p.name FROM mreg.project p WHERE p.id = pid)
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = format('This needs an unexpired %s grant on the project (or one that implies it) and membership in %s.',

@@ -229,6 +229,11 @@ BEGIN
     INSERT INTO mreg.metadata_schema AS m (project_id, entity_kind, schema) VALUES (pid, entity_kind, schema)
     ON CONFLICT ON CONSTRAINT metadata_schema_project_id_entity_kind_key DO UPDATE SET schema = EXCLUDED.schema
     RETURNING id INTO sid;
+    PERFORM mreg_internal.audit_note(NULL, format('%s/metadata_schema:%s', project, entity_kind), NULL);
+    -- fields flagged sensitive: what stored rows already hold is masked now
+    IF EXISTS (SELECT FROM mreg.sensitive_paths(schema)) THEN
+        PERFORM mreg_internal.audit_mask(jsonb_build_object('masked_values', mreg_internal.mask_existing(pid, entity_kind)));
+    END IF;
     RETURN sid;
 END
 $$;

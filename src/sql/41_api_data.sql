@@ -19,6 +19,7 @@ DECLARE
     old mreg.dataset_version;
     vid bigint;
     sha text := lower(btrim(sha256));
+    clear jsonb;
 BEGIN
     PERFORM mreg_internal.require(dataset, 'dataset name');
     PERFORM mreg_internal.require(version, 'dataset version');
@@ -49,6 +50,11 @@ BEGIN
                   HINT = 'Describe the columns, e.g. {"amount": "float64", "label": "int8"}.';
     END IF;
     PERFORM mreg_internal.check_metadata(pid, 'dataset_schema', schema);
+    clear := schema;        -- personal values are stored apart, masked here
+    schema := mreg_internal.mask_personal(pid, 'dataset_schema', schema);
+    IF schema IS DISTINCT FROM clear THEN
+        PERFORM mreg_internal.audit_mask(jsonb_build_object('schema', schema));
+    END IF;
 
     INSERT INTO mreg.dataset (project_id, name, source_system, description)
     VALUES (pid, dataset, source_system, description)
@@ -62,13 +68,18 @@ BEGIN
     ON CONFLICT ON CONSTRAINT dataset_version_dataset_id_version_key DO NOTHING
     RETURNING id INTO vid;
     IF vid IS NOT NULL THEN
+        IF schema IS DISTINCT FROM clear THEN
+            PERFORM mreg_internal.keep_personal(pid, 'dataset_schema', vid, clear);
+        END IF;
         PERFORM mreg_internal.flag_new_data_source(vid);     -- a source new to the project opens a review
         RETURN vid;
     END IF;
     -- Registered before: the same snapshot again is fine (pipelines retry),
     -- different content under the same label is not.
     SELECT * INTO old FROM mreg.dataset_version v WHERE v.dataset_id = did AND v.version = register_dataset_version.version;
-    IF (old.uri, old.sha256, old.row_count, old.schema) IS NOT DISTINCT FROM (uri, sha, row_count, schema) THEN
+    IF (old.uri, old.sha256, old.row_count, old.schema) IS NOT DISTINCT FROM (uri, sha, row_count, schema)
+       AND (schema IS NOT DISTINCT FROM clear
+            OR mreg_internal.unmask_personal('dataset_schema', old.id, old.schema) IS NOT DISTINCT FROM clear) THEN
         RETURN old.id;
     END IF;
     RAISE EXCEPTION 'dataset version %@% already exists with different content', dataset, version
@@ -181,6 +192,8 @@ DECLARE
     r record;
     f record;
     fid bigint;
+    clear_params jsonb;
+    clear_environment jsonb;
 BEGIN
     PERFORM mreg_internal.require(experiment, 'experiment');
     IF length(experiment) > 200 THEN
@@ -216,6 +229,13 @@ BEGIN
     END IF;
     PERFORM mreg_internal.check_metadata(pid, 'run_params', params);
     PERFORM mreg_internal.check_metadata(pid, 'run_environment', environment);
+    clear_params := params;         -- personal values are stored apart, masked here
+    clear_environment := environment;
+    params := mreg_internal.mask_personal(pid, 'run_params', params);
+    environment := mreg_internal.mask_personal(pid, 'run_environment', environment);
+    IF (params, environment) IS DISTINCT FROM (clear_params, clear_environment) THEN
+        PERFORM mreg_internal.audit_mask(jsonb_build_object('params', params, 'environment', environment));
+    END IF;
 
     INSERT INTO mreg.experiment (project_id, name) VALUES (pid, experiment)
     ON CONFLICT ON CONSTRAINT experiment_project_id_name_key DO NOTHING;
@@ -233,6 +253,12 @@ BEGIN
     VALUES (pid, eid, plid, params, environment, nullif(btrim(code_ref), ''), status, started_at, ended_at, notes)
     RETURNING id INTO rid;
     run_node := 'run:' || rid;
+    IF params IS DISTINCT FROM clear_params THEN
+        PERFORM mreg_internal.keep_personal(pid, 'run_params', rid, clear_params);
+    END IF;
+    IF environment IS DISTINCT FROM clear_environment THEN
+        PERFORM mreg_internal.keep_personal(pid, 'run_environment', rid, clear_environment);
+    END IF;
 
     FOREACH n IN ARRAY coalesce(dataset_versions, '{}') LOOP
         -- relative to this run's project: an unprefixed name is this project's dataset

@@ -112,6 +112,7 @@ DECLARE
     node text;
     a jsonb;
     pos int := 0;
+    clear jsonb;
 BEGIN
     PERFORM mreg_internal.require(model, 'model name');
     IF version IS NULL THEN
@@ -140,6 +141,11 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     PERFORM mreg_internal.check_metadata(pid, 'model_version', metadata);
+    clear := metadata;      -- personal values are stored apart, masked here
+    metadata := mreg_internal.mask_personal(pid, 'model_version', metadata);
+    IF metadata IS DISTINCT FROM clear THEN
+        PERFORM mreg_internal.audit_mask(jsonb_build_object('metadata', metadata));
+    END IF;
     -- artifact names are unique per version: say which one repeats (checked
     -- here, not by catching the unique violation, which would cost a subtransaction)
     SELECT string_agg(mreg_internal.quote_short(d.n), ', ') INTO dup
@@ -186,6 +192,9 @@ BEGIN
                   DETAIL = 'Another session registered it concurrently.';
     END;
 
+    IF metadata IS DISTINCT FROM clear THEN
+        PERFORM mreg_internal.keep_personal(pid, 'model_version', vid, clear);
+    END IF;
     FOR a IN SELECT value FROM jsonb_array_elements(artifacts) LOOP
         pos := pos + 1;
         PERFORM mreg_internal.insert_artifact(pid, vid, pos, a);

@@ -31,6 +31,8 @@ BEGIN
             ('set_status', 'mreg_publisher'), ('retire', 'mreg_publisher'),
             ('set_alias', 'mreg_publisher'), ('remove_alias', 'mreg_publisher'),
             ('artifact_content', 'mreg_reader'), ('access_report', 'mreg_reader'),
+            -- personal data (37_privacy.sql): the bodies check privacy on the project
+            ('personal_data', 'mreg_reader'), ('erase_personal_data', 'mreg_admin'),
             -- policies and reviews (46_api_policy.sql, 47_api_review.sql)
             ('set_policy', 'mreg_admin'), ('request_review', 'mreg_contributor'),
             ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin')
@@ -107,6 +109,8 @@ END
 $$;
 REVOKE SELECT ON mreg.audit_log FROM mreg_reader;
 GRANT SELECT ON mreg.audit_log TO mreg_auditor;
+-- personal values: only through mreg.personal_data() (privacy, purpose, audited)
+REVOKE SELECT ON mreg.personal_data FROM mreg_reader;
 
 -- ---------------------------------------------------------------- row-level security
 -- Every table, FORCE (the owner obeys it too; the API's bodies run as a
@@ -139,6 +143,9 @@ BEGIN
             WHEN t.relname OPERATOR(pg_catalog.=) 'audit_log' THEN
                 'project_id OPERATOR(pg_catalog.=) ANY ((SELECT mreg_internal.projects_with(''audit''))::pg_catalog.int8[])
                  OR (project_id IS NULL AND pg_catalog.pg_has_role(''mreg_auditor'', ''MEMBER''))'
+            WHEN t.relname OPERATOR(pg_catalog.=) 'personal_data' THEN
+                -- nobody holds SELECT; should someone be given it, privacy still decides
+                'project_id OPERATOR(pg_catalog.=) ANY ((SELECT mreg_internal.projects_with(''privacy''))::pg_catalog.int8[])'
             WHEN t.relname OPERATOR(pg_catalog.=) 'row_history' THEN
                 -- old grants are for the project's admins and auditors, like the grants
                 '(project_id IS NULL OR ' || readable || ')

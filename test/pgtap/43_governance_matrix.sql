@@ -22,12 +22,13 @@ CREATE ROLE gm43_admin LOGIN;       GRANT mreg_admin TO gm43_admin;
 CREATE ROLE gm43_stranger LOGIN;                                   -- no group role, no grant
 CREATE ROLE gm43_expired LOGIN;     GRANT mreg_contributor TO gm43_expired;   -- grant on A expires
 CREATE ROLE gm43_bonly LOGIN;       GRANT mreg_contributor TO gm43_bonly;     -- grant on B only
+CREATE ROLE gm43_dpo LOGIN;         GRANT mreg_reader TO gm43_dpo;            -- privacy on A (personal data)
 CREATE ROLE gm43_dummy NOLOGIN;                                    -- target of grant/revoke calls
 
 -- The logins of the matrix (the dummy is a target only).
 CREATE TEMP TABLE gm_login (who name PRIMARY KEY);
 INSERT INTO gm_login VALUES ('gm43_reader'), ('gm43_contributor'), ('gm43_publisher'), ('gm43_approver'),
-    ('gm43_auditor'), ('gm43_admin'), ('gm43_stranger'), ('gm43_expired'), ('gm43_bonly');
+    ('gm43_auditor'), ('gm43_admin'), ('gm43_stranger'), ('gm43_expired'), ('gm43_bonly'), ('gm43_dpo');
 
 -- ---------------------------------------------------------------- projects and data
 -- gm_a and gm_b internal, gm_pub public; the same rows in each.
@@ -49,7 +50,8 @@ BEGIN
         PERFORM mreg.define_pipeline(p, 'pl', steps => '[{"name": "clean"}]');
         r := mreg.log_run(p, 'exp', '{"lr": 0.1}', '{}', ARRAY['dataset:ds@1']);
         v1 := mreg.register_model_version(p, 'm', '1.0.0', r,
-                  jsonb_build_array(jsonb_build_object('name', 'w', 'content_base64', encode('secret-bytes'::bytea, 'base64'))));
+                  jsonb_build_array(jsonb_build_object('name', 'w', 'content_base64', encode('secret-bytes'::bytea, 'base64'))),
+                  '{"contact": "owner@example.org"}');
         v0 := mreg.register_model_version(p, 'm', '0.9.0', status => 'draft');
         PERFORM mreg.register_model_version(p, 'other', '1.0.0');
         PERFORM mreg.log_evaluation(v1, 'accuracy', 0.9);
@@ -58,7 +60,8 @@ BEGIN
         PERFORM mreg.set_tag(p || '/model:m', 'team', 'x');
         PERFORM mreg.set_tag(p || '/model:m', 'team', 'y');             -- a row in row_history
         PERFORM mreg.register_model(p, 'm', description => 'changed');  -- another one
-        PERFORM mreg.set_metadata_schema(p, 'model_version', '{"type": "object"}');
+        -- flags a field of v1 personal data: masked at rest from now on
+        PERFORM mreg.set_metadata_schema(p, 'model_version', '{"type": "object", "properties": {"contact": {"sensitive": true}}}');
         PERFORM mreg.set_vocabulary_mode(p, 'domain', 'open');
         PERFORM mreg.add_term('domain', 'gm-local-' || p, NULL, p);
         PERFORM mreg.grant_access(p, 'gm43_dummy', 'read');               -- for revoke_access below
@@ -75,7 +78,7 @@ INSERT INTO gm_grant VALUES
     ('gm43_reader', 'gm_a', 'read'), ('gm43_contributor', 'gm_a', 'contribute'),
     ('gm43_publisher', 'gm_a', 'publish'), ('gm43_approver', 'gm_a', 'approve'),
     ('gm43_auditor', 'gm_a', 'audit'), ('gm43_admin', 'gm_a', 'admin'),
-    ('gm43_bonly', 'gm_b', 'contribute');
+    ('gm43_bonly', 'gm_b', 'contribute'), ('gm43_dpo', 'gm_a', 'privacy');
 SELECT mreg.grant_access(project, who, privilege, NULL, 'governance matrix') FROM gm_grant;
 -- the expired grantee: a grant valid for one second (it worked: see below)
 SELECT mreg.grant_access('gm_a', 'gm43_expired', 'contribute', clock_timestamp() + interval '1 second', 'expires') AS expiring_grant \gset
@@ -214,7 +217,8 @@ BEGIN
                                          AND NOT a.attisdropped) THEN 'project_id' END AS col
                FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind IN ('r', 'p', 'v') ORDER BY 1 LOOP
         IF NOT pg_has_role(who, 'mreg_reader', 'MEMBER')
-           OR (t.relname = 'audit_log' AND NOT pg_has_role(who, 'mreg_auditor', 'MEMBER')) THEN
+           OR (t.relname = 'audit_log' AND NOT pg_has_role(who, 'mreg_auditor', 'MEMBER'))
+           OR t.relname = 'personal_data' THEN          -- only through mreg.personal_data()
             tbl := t.relname; project_id := NULL; n := NULL; err := '42501';
             RETURN NEXT;
             CONTINUE;
@@ -301,7 +305,8 @@ INSERT INTO gm_entry VALUES
     -- from main: inline artifacts, access report, policies and reviews
     ('artifact_content', 'mreg_reader'), ('access_report', 'mreg_reader'),
     ('set_policy', 'mreg_admin'), ('request_review', 'mreg_contributor'),
-    ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin');
+    ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin'),
+    ('personal_data', 'mreg_reader'), ('erase_personal_data', 'mreg_admin');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -357,7 +362,10 @@ INSERT INTO gm_call VALUES
     ('remove_alias', 'publish', true, $$SELECT mreg.remove_alias('%1$s', 'm', 'champion')$$),
     ('access_report', NULL, false, $$SELECT count(*) FROM mreg.access_report()$$),
     ('escalate_overdue', NULL, false, $$SELECT mreg.escalate_overdue()$$),
-    ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": 1}')$$);
+    ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": 1}')$$),
+    ('personal_data', 'privacy', true,
+     $$SELECT mreg.personal_data('model_version', %3$s) FROM (SELECT mreg.set_purpose('matrix')) s$$),
+    ('erase_personal_data', 'privacy', true, $$SELECT mreg.erase_personal_data('model_version', %3$s)$$);
 -- Entries whose calls need state of their own (a purpose, a review to vote
 -- on) are exercised per role in their own files.
 CREATE TEMP TABLE gm_call_elsewhere (entry name, file text);
