@@ -203,16 +203,18 @@ DECLARE
                                  ELSE 'run' END;
     col text := CASE entity_kind WHEN 'model_version' THEN 'metadata' WHEN 'dataset_schema' THEN 'schema'
                                  WHEN 'run_params' THEN 'params' ELSE 'environment' END;
-    r record;
+    row_id bigint;
+    doc jsonb;
+    masked jsonb;
     n bigint := 0;
 BEGIN
     PERFORM set_config('mreg_internal.masking', 'on', true);
-    FOR r IN EXECUTE format('SELECT t.id, t.%1$I AS doc FROM mreg.%2$I t WHERE t.project_id = $1 FOR UPDATE', col, tbl)
-               USING pid LOOP
-        IF mreg_internal.mask_personal(pid, entity_kind, r.doc) IS DISTINCT FROM r.doc THEN
-            n := n + mreg_internal.keep_personal(pid, entity_kind, r.id, r.doc);
-            EXECUTE format('UPDATE mreg.%2$I t SET %1$I = $1 WHERE t.id = $2', col, tbl)
-              USING mreg_internal.mask_personal(pid, entity_kind, r.doc), r.id;
+    FOR row_id, doc IN EXECUTE format('SELECT t.id, t.%1$I FROM mreg.%2$I t WHERE t.project_id = $1 ORDER BY t.id FOR UPDATE', col, tbl)
+                         USING pid LOOP
+        masked := mreg_internal.mask_personal(pid, entity_kind, doc);
+        IF masked IS DISTINCT FROM doc THEN
+            n := n + mreg_internal.keep_personal(pid, entity_kind, row_id, doc);
+            EXECUTE format('UPDATE mreg.%2$I t SET %1$I = $1 WHERE t.id = $2', col, tbl) USING masked, row_id;
         END IF;
     END LOOP;
     -- earlier versions of those rows (runs and dataset versions may have been corrected)
