@@ -310,32 +310,56 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.guard_alias() IS 'Trigger: aliases are updated or deleted only by the API (42501), even by the owner or a superuser';
 
--- Wire the triggers.  Append-only: the history tables and the facts.
--- This block runs inside CREATE EXTENSION with public on the search_path:
--- every function in it is qualified (an unqualified format() would lose to a
--- public.format(text, text) and run as the installing superuser).
-DO $$
+-- The guard triggers of a registry table, by kind, in one place: each table
+-- gets them with one call beside its CREATE TABLE (in this file for the
+-- core tables; 35_access.sql, 46_api_policy.sql, 47_api_review.sql for
+-- theirs), so a new table cannot miss one of the three a mutable table
+-- needs.  Kinds:
+--   append_only  forbid_change before UPDATE, DELETE or TRUNCATE, at
+--                statement level: refuses even an UPDATE or DELETE that
+--                matches no row
+--   mutable      guard_keys before UPDATE, keep_history after UPDATE or
+--                DELETE (row level), forbid_truncate before TRUNCATE
+-- Run by the extension's scripts (install and upgrades) only: nobody else
+-- may execute it, and the DDL guard refuses triggers on mreg's tables
+-- outside them anyway.
+CREATE FUNCTION mreg_internal.add_guards(kind text, VARIADIC tables name[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
 DECLARE
-    t pg_catalog.text;
+    t name;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['evaluation', 'annotation', 'alias_move', 'row_history', 'lineage_edge',
-                             'run_dataset', 'run_feature'] LOOP
-        -- statement level: refuses even an UPDATE or DELETE that matches no row
-        EXECUTE pg_catalog.format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_change()', t);
-    END LOOP;
-    FOREACH t IN ARRAY ARRAY['project', 'experiment', 'pipeline', 'pipeline_step', 'run', 'dataset',
-                             'dataset_version', 'feature', 'model', 'model_version', 'artifact', 'alias',
-                             'tag', 'vocabulary', 'vocabulary_mode', 'synonym', 'metadata_schema'] LOOP
-        EXECUTE pg_catalog.format('CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.%I
-                        FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys()', t);
-        EXECUTE pg_catalog.format('CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.%I
-                        FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history()', t);
-        EXECUTE pg_catalog.format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate()', t);
+    IF kind IS NULL OR kind NOT IN ('append_only', 'mutable') THEN
+        RAISE EXCEPTION 'unknown guard kind %', coalesce(quote_literal(kind), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Kinds: append_only, mutable.';
+    END IF;
+    FOREACH t IN ARRAY tables LOOP
+        IF kind = 'append_only' THEN
+            EXECUTE format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.%I
+                            FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_change()', t);
+        ELSE
+            EXECUTE format('CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.%I
+                            FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys()', t);
+            EXECUTE format('CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.%I
+                            FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history()', t);
+            EXECUTE format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.%I
+                            FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate()', t);
+        END IF;
     END LOOP;
 END
 $$;
+COMMENT ON FUNCTION mreg_internal.add_guards(text, name[]) IS
+    'Install-time helper: attaches the guard triggers of a kind (append_only: forbid_change; mutable: guard_keys, keep_history, no_truncate) to tables of schema mreg';
+
+-- Append-only: the history tables and the facts.  Mutable: everything else
+-- of the core, each change kept in row_history.
+SELECT mreg_internal.add_guards('append_only', 'evaluation', 'annotation', 'alias_move', 'row_history', 'lineage_edge',
+                                'run_dataset', 'run_feature');
+SELECT mreg_internal.add_guards('mutable', 'project', 'experiment', 'pipeline', 'pipeline_step', 'run', 'dataset',
+                                'dataset_version', 'feature', 'model', 'model_version', 'artifact', 'alias',
+                                'tag', 'vocabulary', 'vocabulary_mode', 'synonym', 'metadata_schema');
 
 CREATE TRIGGER guard_dataset_version BEFORE UPDATE ON mreg.dataset_version
     FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_dataset_version();

@@ -152,12 +152,7 @@ CREATE TRIGGER access_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON mr
     FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.access_changed();
 CREATE TRIGGER access_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON mreg.access_grant
     FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.access_changed();
-CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.access_grant
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys();
-CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.access_grant
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history();
-CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.access_grant
-    FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate();
+SELECT mreg_internal.add_guards('mutable', 'access_grant');
 
 -- 42501 unless the caller holds privilege on the project; with no project
 -- (global vocabulary, notes on free-form nodes) membership in the group

@@ -42,12 +42,7 @@ COMMENT ON COLUMN mreg.policy.updated_by IS 'Role that last changed it';
 COMMENT ON COLUMN mreg.policy.created_at IS 'When the policy was first set';
 COMMENT ON COLUMN mreg.policy.created_by IS 'Role that first set it';
 
-CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.policy
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys();
-CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.policy
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history();
-CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.policy
-    FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate();
+SELECT mreg_internal.add_guards('mutable', 'policy');
 
 -- ---------------------------------------------------------------- small helpers
 -- An environment name as policies and reviews store it: NULL stays NULL

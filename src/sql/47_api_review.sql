@@ -84,14 +84,8 @@ COMMENT ON COLUMN mreg.review_vote.decision IS 'approve or reject';
 COMMENT ON COLUMN mreg.review_vote.comment IS 'Why (required for a rejection)';
 COMMENT ON COLUMN mreg.review_vote.created_at IS 'When the vote was cast';
 
-CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.review
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys();
-CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.review
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history();
-CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.review
-    FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate();
-CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.review_vote
-    FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_change();
+SELECT mreg_internal.add_guards('mutable', 'review');
+SELECT mreg_internal.add_guards('append_only', 'review_vote');
 
 -- ---------------------------------------------------------------- opening reviews
 -- When a review of an action is due: the policy's review_due, else 3 days.
