@@ -286,11 +286,20 @@ BEGIN
                   DETAIL = format('The version is %s; the artifacts of a registered version never change.', coalesce(st, 'gone')),
                   HINT = 'Register a new version with the new artifacts.';
     END IF;
+    -- moving a draft's artifact to another version adds it there: only into a
+    -- draft (the API never moves artifacts, and a restore only inserts)
+    IF TG_OP = 'UPDATE' AND NEW.model_version_id IS DISTINCT FROM OLD.model_version_id
+       AND (SELECT v.status FROM mreg.model_version v WHERE v.id = NEW.model_version_id) IS DISTINCT FROM 'draft' THEN
+        RAISE EXCEPTION 'artifacts of model version % are added only through the API', NEW.model_version_id
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'The artifacts of a registered version are fixed when it is registered.',
+                  HINT = 'Register a new version with mreg.register_model_version().';
+    END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.guard_artifact() IS
-    'Trigger: hashes inline artifact bytes (a declared sha256 must match); artifacts of non-draft versions never change';
+    'Trigger: hashes inline artifact bytes (a declared sha256 must match); artifacts of non-draft versions never change, and none is added to one outside the API (INSERT, or UPDATE moving it there) except by a restore (row_security = off, INSERT only)';
 
 -- Aliases move only through the API (mreg.set_alias keeps every move in
 -- mreg.alias_move and honours protection), for the owner and superusers too.
