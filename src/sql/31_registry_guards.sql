@@ -252,50 +252,46 @@ DECLARE
     st text;
     actual text;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        -- outside the API only a restore (pg_dump scripts run with row_security off) adds
-        -- artifacts to a version that left draft
-        IF NOT mreg_internal.in_api() AND current_setting('row_security') <> 'off'
-           AND (SELECT v.status FROM mreg.model_version v WHERE v.id = NEW.model_version_id) IS DISTINCT FROM 'draft' THEN
-            RAISE EXCEPTION 'artifacts of model version % are added only through the API', NEW.model_version_id
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = 'The artifacts of a registered version are fixed when it is registered.',
-                      HINT = 'Register a new version with mreg.register_model_version().';
+    IF TG_OP <> 'INSERT' THEN
+        SELECT status INTO st FROM mreg.model_version WHERE id = OLD.model_version_id;
+        IF st IS DISTINCT FROM 'draft' THEN
+            RAISE EXCEPTION 'artifact % of model version % is immutable', mreg_internal.quote_short(OLD.name), OLD.model_version_id
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = format('The version is %s; the artifacts of a registered version never change.', coalesce(st, 'gone')),
+                      HINT = 'Register a new version with the new artifacts.';
         END IF;
-        IF NEW.content IS NOT NULL AND NOT NEW.encrypted THEN     -- (encrypted: checked before encryption)
-            actual := encode(sha256(NEW.content), 'hex');
-            IF NEW.sha256 IS NOT NULL AND lower(NEW.sha256) <> actual THEN
-                RAISE EXCEPTION 'sha256 of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
-                    USING ERRCODE = 'check_violation',
-                          DETAIL = format('Declared %s, content hashes to %s (%s bytes).', NEW.sha256, actual, octet_length(NEW.content));
-            END IF;
-            NEW.sha256 := actual;
-            NEW.size_bytes := coalesce(NEW.size_bytes, octet_length(NEW.content));
-            IF NEW.size_bytes <> octet_length(NEW.content) THEN
-                RAISE EXCEPTION 'size of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
-                    USING ERRCODE = 'check_violation',
-                          DETAIL = format('Declared %s bytes, content has %s.', NEW.size_bytes, octet_length(NEW.content));
-            END IF;
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
         END IF;
-        RETURN NEW;
     END IF;
-    SELECT status INTO st FROM mreg.model_version WHERE id = OLD.model_version_id;
-    IF st IS DISTINCT FROM 'draft' THEN
-        RAISE EXCEPTION 'artifact % of model version % is immutable', mreg_internal.quote_short(OLD.name), OLD.model_version_id
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = format('The version is %s; the artifacts of a registered version never change.', coalesce(st, 'gone')),
-                  HINT = 'Register a new version with the new artifacts.';
-    END IF;
-    -- moving a draft's artifact to another version adds it there: only into a
-    -- draft (the API never moves artifacts, and a restore only inserts)
-    IF TG_OP = 'UPDATE' AND NEW.model_version_id IS DISTINCT FROM OLD.model_version_id
+    -- an artifact comes to a version that left draft only through the API or
+    -- a restore (pg_dump scripts run with row_security off, and only insert):
+    -- an INSERT outside them, or an UPDATE that moves a draft's artifact
+    -- there (the API never moves artifacts), is refused
+    IF (CASE TG_OP WHEN 'INSERT' THEN NOT mreg_internal.in_api() AND current_setting('row_security') <> 'off'
+                   ELSE NEW.model_version_id IS DISTINCT FROM OLD.model_version_id END)
        AND (SELECT v.status FROM mreg.model_version v WHERE v.id = NEW.model_version_id) IS DISTINCT FROM 'draft' THEN
         RAISE EXCEPTION 'artifacts of model version % are added only through the API', NEW.model_version_id
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = 'The artifacts of a registered version are fixed when it is registered.',
                   HINT = 'Register a new version with mreg.register_model_version().';
     END IF;
-    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    IF TG_OP = 'INSERT' AND NEW.content IS NOT NULL AND NOT NEW.encrypted THEN     -- (encrypted: checked before encryption)
+        actual := encode(sha256(NEW.content), 'hex');
+        IF NEW.sha256 IS NOT NULL AND lower(NEW.sha256) <> actual THEN
+            RAISE EXCEPTION 'sha256 of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
+                USING ERRCODE = 'check_violation',
+                      DETAIL = format('Declared %s, content hashes to %s (%s bytes).', NEW.sha256, actual, octet_length(NEW.content));
+        END IF;
+        NEW.sha256 := actual;
+        NEW.size_bytes := coalesce(NEW.size_bytes, octet_length(NEW.content));
+        IF NEW.size_bytes <> octet_length(NEW.content) THEN
+            RAISE EXCEPTION 'size of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
+                USING ERRCODE = 'check_violation',
+                      DETAIL = format('Declared %s bytes, content has %s.', NEW.size_bytes, octet_length(NEW.content));
+        END IF;
+    END IF;
+    RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.guard_artifact() IS
