@@ -259,45 +259,50 @@ DECLARE
     st text;
     actual text;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        -- outside the API only a restore (pg_dump scripts run with row_security off) adds
-        -- artifacts to a version that left draft
-        IF NOT mreg_internal.in_api() AND current_setting('row_security') <> 'off'
-           AND (SELECT v.status FROM mreg.model_version v WHERE v.id = NEW.model_version_id) IS DISTINCT FROM 'draft' THEN
-            RAISE EXCEPTION 'artifacts of model version % are added only through the API', NEW.model_version_id
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = 'The artifacts of a registered version are fixed when it is registered.',
-                      HINT = 'Register a new version with mreg.register_model_version().';
+    IF TG_OP <> 'INSERT' THEN
+        SELECT status INTO st FROM mreg.model_version WHERE id = OLD.model_version_id;
+        IF st IS DISTINCT FROM 'draft' THEN
+            RAISE EXCEPTION 'artifact % of model version % is immutable', mreg_internal.quote_short(OLD.name), OLD.model_version_id
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = format('The version is %s; the artifacts of a registered version never change.', coalesce(st, 'gone')),
+                      HINT = 'Register a new version with the new artifacts.';
         END IF;
-        IF NEW.content IS NOT NULL AND NOT NEW.encrypted THEN     -- (encrypted: checked before encryption)
-            actual := encode(sha256(NEW.content), 'hex');
-            IF NEW.sha256 IS NOT NULL AND lower(NEW.sha256) <> actual THEN
-                RAISE EXCEPTION 'sha256 of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
-                    USING ERRCODE = 'check_violation',
-                          DETAIL = format('Declared %s, content hashes to %s (%s bytes).', NEW.sha256, actual, octet_length(NEW.content));
-            END IF;
-            NEW.sha256 := actual;
-            NEW.size_bytes := coalesce(NEW.size_bytes, octet_length(NEW.content));
-            IF NEW.size_bytes <> octet_length(NEW.content) THEN
-                RAISE EXCEPTION 'size of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
-                    USING ERRCODE = 'check_violation',
-                          DETAIL = format('Declared %s bytes, content has %s.', NEW.size_bytes, octet_length(NEW.content));
-            END IF;
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
         END IF;
-        RETURN NEW;
     END IF;
-    SELECT status INTO st FROM mreg.model_version WHERE id = OLD.model_version_id;
-    IF st IS DISTINCT FROM 'draft' THEN
-        RAISE EXCEPTION 'artifact % of model version % is immutable', mreg_internal.quote_short(OLD.name), OLD.model_version_id
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = format('The version is %s; the artifacts of a registered version never change.', coalesce(st, 'gone')),
-                  HINT = 'Register a new version with the new artifacts.';
+    -- an artifact comes to a version that left draft only through the API or
+    -- a restore (pg_dump scripts run with row_security off, and only insert):
+    -- an INSERT outside them, or an UPDATE that moves a draft's artifact
+    -- there (the API never moves artifacts), is refused
+    IF (CASE TG_OP WHEN 'INSERT' THEN NOT mreg_internal.in_api() AND current_setting('row_security') <> 'off'
+                   ELSE NEW.model_version_id IS DISTINCT FROM OLD.model_version_id END)
+       AND (SELECT v.status FROM mreg.model_version v WHERE v.id = NEW.model_version_id) IS DISTINCT FROM 'draft' THEN
+        RAISE EXCEPTION 'artifacts of model version % are added only through the API', NEW.model_version_id
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'The artifacts of a registered version are fixed when it is registered.',
+                  HINT = 'Register a new version with mreg.register_model_version().';
     END IF;
-    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    IF TG_OP = 'INSERT' AND NEW.content IS NOT NULL AND NOT NEW.encrypted THEN     -- (encrypted: checked before encryption)
+        actual := encode(sha256(NEW.content), 'hex');
+        IF NEW.sha256 IS NOT NULL AND lower(NEW.sha256) <> actual THEN
+            RAISE EXCEPTION 'sha256 of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
+                USING ERRCODE = 'check_violation',
+                      DETAIL = format('Declared %s, content hashes to %s (%s bytes).', NEW.sha256, actual, octet_length(NEW.content));
+        END IF;
+        NEW.sha256 := actual;
+        NEW.size_bytes := coalesce(NEW.size_bytes, octet_length(NEW.content));
+        IF NEW.size_bytes <> octet_length(NEW.content) THEN
+            RAISE EXCEPTION 'size of artifact % does not match its content', mreg_internal.quote_short(NEW.name)
+                USING ERRCODE = 'check_violation',
+                      DETAIL = format('Declared %s bytes, content has %s.', NEW.size_bytes, octet_length(NEW.content));
+        END IF;
+    END IF;
+    RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.guard_artifact() IS
-    'Trigger: hashes inline artifact bytes (a declared sha256 must match); artifacts of non-draft versions never change';
+    'Trigger: hashes inline artifact bytes (a declared sha256 must match); artifacts of non-draft versions never change, and none is added to one outside the API (INSERT, or UPDATE moving it there) except by a restore (row_security = off, INSERT only)';
 
 -- Aliases move only through the API (mreg.set_alias keeps every move in
 -- mreg.alias_move and honours protection), for the owner and superusers too.
@@ -317,32 +322,56 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.guard_alias() IS 'Trigger: aliases are updated or deleted only by the API (42501), even by the owner or a superuser';
 
--- Wire the triggers.  Append-only: the history tables and the facts.
--- This block runs inside CREATE EXTENSION with public on the search_path:
--- every function in it is qualified (an unqualified format() would lose to a
--- public.format(text, text) and run as the installing superuser).
-DO $$
+-- The guard triggers of a registry table, by kind, in one place: each table
+-- gets them with one call beside its CREATE TABLE (in this file for the
+-- core tables; 35_access.sql, 46_api_policy.sql, 47_api_review.sql for
+-- theirs), so a new table cannot miss one of the three a mutable table
+-- needs.  Kinds:
+--   append_only  forbid_change before UPDATE, DELETE or TRUNCATE, at
+--                statement level: refuses even an UPDATE or DELETE that
+--                matches no row
+--   mutable      guard_keys before UPDATE, keep_history after UPDATE or
+--                DELETE (row level), forbid_truncate before TRUNCATE
+-- Run by the extension's scripts (install and upgrades) only: nobody else
+-- may execute it, and the DDL guard refuses triggers on mreg's tables
+-- outside them anyway.
+CREATE FUNCTION mreg_internal.add_guards(kind text, VARIADIC tables name[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
 DECLARE
-    t pg_catalog.text;
+    t name;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['evaluation', 'annotation', 'alias_move', 'row_history', 'lineage_edge',
-                             'run_dataset', 'run_feature'] LOOP
-        -- statement level: refuses even an UPDATE or DELETE that matches no row
-        EXECUTE pg_catalog.format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_change()', t);
-    END LOOP;
-    FOREACH t IN ARRAY ARRAY['project', 'experiment', 'pipeline', 'pipeline_step', 'run', 'dataset',
-                             'dataset_version', 'feature', 'model', 'model_version', 'artifact', 'alias',
-                             'tag', 'vocabulary', 'vocabulary_mode', 'synonym', 'metadata_schema'] LOOP
-        EXECUTE pg_catalog.format('CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.%I
-                        FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys()', t);
-        EXECUTE pg_catalog.format('CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.%I
-                        FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history()', t);
-        EXECUTE pg_catalog.format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate()', t);
+    IF kind IS NULL OR kind NOT IN ('append_only', 'mutable') THEN
+        RAISE EXCEPTION 'unknown guard kind %', coalesce(quote_literal(kind), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Kinds: append_only, mutable.';
+    END IF;
+    FOREACH t IN ARRAY tables LOOP
+        IF kind = 'append_only' THEN
+            EXECUTE format('CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.%I
+                            FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_change()', t);
+        ELSE
+            EXECUTE format('CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.%I
+                            FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys()', t);
+            EXECUTE format('CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.%I
+                            FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history()', t);
+            EXECUTE format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.%I
+                            FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate()', t);
+        END IF;
     END LOOP;
 END
 $$;
+COMMENT ON FUNCTION mreg_internal.add_guards(text, name[]) IS
+    'Install-time helper: attaches the guard triggers of a kind (append_only: forbid_change; mutable: guard_keys, keep_history, no_truncate) to tables of schema mreg';
+
+-- Append-only: the history tables and the facts.  Mutable: everything else
+-- of the core, each change kept in row_history.
+SELECT mreg_internal.add_guards('append_only', 'evaluation', 'annotation', 'alias_move', 'row_history', 'lineage_edge',
+                                'run_dataset', 'run_feature');
+SELECT mreg_internal.add_guards('mutable', 'project', 'experiment', 'pipeline', 'pipeline_step', 'run', 'dataset',
+                                'dataset_version', 'feature', 'model', 'model_version', 'artifact', 'alias',
+                                'tag', 'vocabulary', 'vocabulary_mode', 'synonym', 'metadata_schema');
 
 CREATE TRIGGER guard_dataset_version BEFORE UPDATE ON mreg.dataset_version
     FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_dataset_version();

@@ -152,12 +152,7 @@ CREATE TRIGGER access_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON mr
     FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.access_changed();
 CREATE TRIGGER access_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON mreg.access_grant
     FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.access_changed();
-CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.access_grant
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys();
-CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.access_grant
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history();
-CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.access_grant
-    FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate();
+SELECT mreg_internal.add_guards('mutable', 'access_grant');
 
 -- 42501 unless the caller holds privilege on the project; with no project
 -- (global vocabulary, notes on free-form nodes) membership in the group
@@ -207,6 +202,41 @@ COMMENT ON FUNCTION mreg_internal.project_id(text, text) IS
     'Id of a project by name (23503 when absent or not readable), 42501 unless the caller holds privilege on it';
 
 -- ---------------------------------------------------------------- grant_access, revoke_access
+-- One writer per (project, grantee, privilege) at a time.  grant_access
+-- supersedes the active grant and inserts the new one; two calls at once
+-- would both find nothing to supersede (or the same row) and the second
+-- INSERT would hit access_grant_active_key.  So both calls, and
+-- revoke_access, first take a transaction-level advisory lock on the key: a
+-- second call waits for the first to end and then, with a READ COMMITTED
+-- statement snapshot taken after the wait, does what it would have done one
+-- after the other (supersede that grant, or revoke it).  Under REPEATABLE
+-- READ or SERIALIZABLE the snapshot is older than the wait: a wait ends in
+-- a serialization failure (40001) for the caller to retry.
+CREATE FUNCTION mreg_internal.lock_grant(pid bigint, grantee name, privilege text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    cls constant int := 1836213608;        -- 'mreg' + 1: the lock namespace of grant keys (lineage nodes use 'mreg')
+    k int := hashtext(format('%s:%s:%s', pid, grantee, privilege));
+BEGIN
+    IF pg_try_advisory_xact_lock(cls, k) THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(cls, k);
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'could not serialize access to the % grant of role % on project %', privilege,
+                        mreg_internal.quote_short(grantee), (SELECT p.name FROM mreg.project p WHERE p.id = pid)
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = 'Another transaction changed this grant; this transaction''s snapshot cannot see it.',
+                  HINT = 'Retry the transaction.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.lock_grant(bigint, name, text) IS
+    'Transaction-level advisory lock on one (project, grantee, privilege) grant key: concurrent grant_access and revoke_access calls of one key run one after the other';
+
 CREATE FUNCTION mreg_internal.grant_access(project text, grantee name, privilege text,
                                            valid_until timestamptz DEFAULT NULL, purpose text DEFAULT NULL)
     RETURNS bigint
@@ -236,7 +266,8 @@ BEGIN
     IF length(purpose) > 2000 THEN
         RAISE EXCEPTION 'purpose is longer than 2000 characters' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    -- a new grant supersedes the active one (both rows stay)
+    -- a new grant supersedes the active one (both rows stay); one call per key at a time
+    PERFORM mreg_internal.lock_grant(pid, grantee, privilege);
     UPDATE mreg.access_grant g SET revoked_at = statement_timestamp(), revoked_by = mreg_internal.caller()
      WHERE g.project_id = pid AND g.grantee = grant_access.grantee AND g.privilege = grant_access.privilege
        AND g.revoked_at IS NULL
@@ -267,6 +298,7 @@ DECLARE
 BEGIN
     PERFORM mreg_internal.require(grantee, 'grantee');
     PERFORM mreg_internal.require(privilege, 'privilege');
+    PERFORM mreg_internal.lock_grant(pid, grantee, privilege);
     UPDATE mreg.access_grant g SET revoked_at = statement_timestamp(), revoked_by = mreg_internal.caller()
      WHERE g.project_id = pid AND g.grantee = revoke_access.grantee AND g.privilege = revoke_access.privilege
        AND g.revoked_at IS NULL

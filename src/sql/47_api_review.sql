@@ -1,4 +1,5 @@
--- Governance: reviews, votes, escalation and anomaly flags (SPEC section 6).
+-- Governance: reviews, votes and escalation (SPEC section 6); the anomaly
+-- flags that open reviews by themselves are 48_api_anomaly.sql.
 --
 -- A review asks the project's approvers to let an action happen to a model
 -- version (kind request), or to look at something unusual the registry
@@ -83,14 +84,8 @@ COMMENT ON COLUMN mreg.review_vote.decision IS 'approve or reject';
 COMMENT ON COLUMN mreg.review_vote.comment IS 'Why (required for a rejection)';
 COMMENT ON COLUMN mreg.review_vote.created_at IS 'When the vote was cast';
 
-CREATE TRIGGER guard_keys BEFORE UPDATE ON mreg.review
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.guard_keys();
-CREATE TRIGGER keep_history AFTER UPDATE OR DELETE ON mreg.review
-    FOR EACH ROW EXECUTE FUNCTION mreg_internal.keep_history();
-CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.review
-    FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate();
-CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON mreg.review_vote
-    FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_change();
+SELECT mreg_internal.add_guards('mutable', 'review');
+SELECT mreg_internal.add_guards('append_only', 'review_vote');
 
 -- ---------------------------------------------------------------- opening reviews
 -- When a review of an action is due: the policy's review_due, else 3 days.
@@ -149,7 +144,9 @@ BEGIN
     END IF;
     SELECT x.id, x.project_id, x.version, m.name AS model, m.owner, m.team INTO v
       FROM mreg.model_version x JOIN mreg.model m ON m.id = x.model_id WHERE x.id = model_version_id;
-    IF v.id IS NULL THEN
+    -- a version the caller may not read looks like one that does not exist
+    -- (authorize's 42501 would name its project)
+    IF v.id IS NULL OR NOT mreg_internal.has_access(v.project_id, 'read') THEN
         RAISE EXCEPTION 'model version % is not registered', model_version_id USING ERRCODE = 'foreign_key_violation';
     END IF;
     PERFORM mreg_internal.authorize(v.project_id, 'contribute');
@@ -206,7 +203,9 @@ BEGIN
     IF review_id IS NULL THEN
         RAISE EXCEPTION 'review_id must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    SELECT * INTO r FROM mreg.review x WHERE x.id = review_id FOR UPDATE;
+    -- a review the caller may not read looks like one that does not exist
+    -- (authorize's 42501 would name its project), and is not locked
+    SELECT * INTO r FROM mreg.review x WHERE x.id = review_id AND mreg_internal.has_access(x.project_id, 'read') FOR UPDATE;
     IF r.id IS NULL THEN
         RAISE EXCEPTION 'review % does not exist', review_id USING ERRCODE = 'foreign_key_violation';
     END IF;
@@ -318,121 +317,3 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.escalate_overdue() IS
     'Body of mreg.escalate_overdue: open reviews past their due time, in projects the caller administers, become escalated to the policy''s escalate_to role (default mreg_admin); returns how many';
-
--- ---------------------------------------------------------------- anomaly flags
--- A metric value far outside the history of that metric and slice across
--- the model's other versions: robust z-score 0.6745 (x - median) / MAD
--- beyond 3.5 over the latest values of at least 5 other versions (MAD 0:
--- any different value).  Returns the review it opened, or NULL.
-CREATE FUNCTION mreg_internal.flag_metric_anomaly(evaluation_id bigint) RETURNS bigint
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, mreg, pg_temp
-AS $$
-#variable_conflict use_variable
-DECLARE
-    e record;
-    vals float8[];
-    n int;
-    med float8;
-    mad float8;
-    z float8;
-BEGIN
-    SELECT x.id, x.project_id, x.model_version_id, x.metric, x.slice, x.value, v.model_id, v.version, m.name AS model
-      INTO e
-      FROM mreg.evaluation x JOIN mreg.model_version v ON v.id = x.model_version_id JOIN mreg.model m ON m.id = v.model_id
-     WHERE x.id = evaluation_id;
-    IF e.id IS NULL THEN
-        RAISE EXCEPTION 'evaluation % does not exist', evaluation_id USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    SELECT array_agg(lv.value) INTO vals
-      FROM mreg.model_version o
-     CROSS JOIN LATERAL (SELECT y.value FROM mreg.evaluation y
-                          WHERE y.model_version_id = o.id AND y.metric = e.metric AND y.slice = e.slice
-                          ORDER BY y.evaluated_at DESC, y.id DESC LIMIT 1) lv
-     WHERE o.model_id = e.model_id AND o.id <> e.model_version_id;
-    n := coalesce(cardinality(vals), 0);
-    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) INTO med FROM unnest(vals) x;
-    IF n < 5 THEN
-        RETURN NULL;
-    END IF;
-    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(x - med)) INTO mad FROM unnest(vals) x;
-    IF mad = 0 THEN
-        IF e.value = med THEN
-            RETURN NULL;
-        END IF;
-    ELSE
-        z := 0.6745 * (e.value - med) / mad;
-        IF abs(z) <= 3.5 THEN
-            RETURN NULL;
-        END IF;
-    END IF;
-    RETURN mreg_internal.open_anomaly(e.project_id, e.model_version_id, NULL, NULL,
-               mreg_internal.version_node(NULL, e.model, e.version),
-               format('%s on slice %s = %s is far outside its history across %s other versions of %s: median %s, MAD %s, %s',
-                      e.metric, e.slice, e.value, n, e.model, round(med::numeric, 6)::float8, round(mad::numeric, 6)::float8,
-                      CASE WHEN mad = 0 THEN 'every other version has the same value'
-                           ELSE format('robust z-score %s (limit 3.5)', round(z::numeric, 2)) END));
-END
-$$;
-COMMENT ON FUNCTION mreg_internal.flag_metric_anomaly(bigint) IS
-    'Opens an anomaly review when an evaluation lies far outside the metric''s history across the model''s other versions (robust z-score > 3.5, at least 5 versions); returns its id or NULL';
-
--- Where data comes from: the declared source system, else the URI's scheme
--- and host (credentials and port dropped), else file:// for a local path.
-CREATE FUNCTION mreg_internal.data_source(source_system text, uri text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN pg_catalog.lower(coalesce(
-    NULLIF(pg_catalog.btrim(source_system), ''),
-    (SELECT m[1] OPERATOR(pg_catalog.||) '://' OPERATOR(pg_catalog.||) m[2]
-       FROM (SELECT pg_catalog.regexp_match(uri, '^([A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/?#]*@)?([^/?#:]*)') AS m) x
-      WHERE m IS NOT NULL),
-    'file://'));
-COMMENT ON FUNCTION mreg_internal.data_source(text, text) IS
-    'Data source of a snapshot: its source_system, else scheme://host of its URI, else file:// (lower case)';
-
-CREATE INDEX dataset_version_source_idx ON mreg.dataset_version (project_id, mreg_internal.data_source(source_system, uri));
-
--- A dataset version from a source the project has never seen.  The first
--- data of a project is not flagged: with nothing known there is nothing to
--- be unusual against.  Returns the review it opened, or NULL.
-CREATE FUNCTION mreg_internal.flag_new_data_source(dataset_version_id bigint) RETURNS bigint
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, mreg, pg_temp
-AS $$
-#variable_conflict use_variable
-DECLARE
-    dv record;
-    src text;
-    subject text;
-    known text;
-    nknown int;
-BEGIN
-    SELECT x.id, x.project_id, x.source_system, x.uri, d.name AS dataset, x.version, p.name AS project INTO dv
-      FROM mreg.dataset_version x JOIN mreg.dataset d ON d.id = x.dataset_id JOIN mreg.project p ON p.id = x.project_id
-     WHERE x.id = dataset_version_id;
-    IF dv.id IS NULL THEN
-        RAISE EXCEPTION 'dataset version % does not exist', dataset_version_id USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    src := mreg_internal.data_source(dv.source_system, dv.uri);
-    IF EXISTS (SELECT 1 FROM mreg.dataset_version o
-                WHERE o.project_id = dv.project_id AND mreg_internal.data_source(o.source_system, o.uri) = src
-                  AND o.id <> dv.id)
-       OR NOT EXISTS (SELECT 1 FROM mreg.dataset_version o WHERE o.project_id = dv.project_id AND o.id <> dv.id) THEN
-        RETURN NULL;
-    END IF;
-    subject := mreg_internal.node_text(NULL, 'dataset', dv.dataset || '@' || dv.version);
-    IF EXISTS (SELECT 1 FROM mreg.review r WHERE r.project_id = dv.project_id AND r.subject = subject AND r.kind = 'anomaly') THEN
-        RETURN NULL;                      -- flagged already (a pipeline registering the same snapshot again)
-    END IF;
-    SELECT string_agg(s, ', ' ORDER BY s) FILTER (WHERE rn <= 5), count(*) INTO known, nknown
-      FROM (SELECT s, row_number() OVER (ORDER BY s) AS rn
-              FROM (SELECT DISTINCT mreg_internal.data_source(o.source_system, o.uri) AS s
-                      FROM mreg.dataset_version o WHERE o.project_id = dv.project_id AND o.id <> dv.id) k) k2;
-    RETURN mreg_internal.open_anomaly(dv.project_id, NULL, NULL, NULL, subject,
-               format('dataset version %s comes from %s, a data source never seen before in project %s (known: %s%s)',
-                      subject, mreg_internal.quote_short(src), dv.project, known,
-                      CASE WHEN nknown > 5 THEN format(' and %s more', nknown - 5) ELSE '' END));
-END
-$$;
-COMMENT ON FUNCTION mreg_internal.flag_new_data_source(bigint) IS
-    'Opens an anomaly review when a dataset version comes from a source (source_system, else URI scheme and host) the project never saw before; the project''s first data is not flagged; returns the review id or NULL';

@@ -73,7 +73,8 @@ COMMENT ON FUNCTION mreg_internal.is_api_body(pg_catalog.regprocedure) IS
 -- Functions: nothing for PUBLIC.  Readers may execute what runs with their
 -- own rights (read functions, type support, internal helpers: the table
 -- privileges and row-level security bound what those can do); nobody may
--- execute a body; the entries' grants are above.
+-- execute a body, access_rows (src/access.c runs it as the owner) or the
+-- install-time add_guards; the entries' grants are above.
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA mreg FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA mreg_internal FROM PUBLIC;
 DO $$
@@ -85,7 +86,8 @@ BEGIN
                 AND NOT p.prosecdef
                 AND p.prorettype OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.trigger'::pg_catalog.regtype, 'pg_catalog.event_trigger'::pg_catalog.regtype])
                 AND p.prosrc OPERATOR(pg_catalog.<>) 'mreg_api_call'
-                AND p.oid OPERATOR(pg_catalog.<>) 'mreg_internal.access_rows(pg_catalog.oid)'::pg_catalog.regprocedure LOOP
+                AND p.oid OPERATOR(pg_catalog.<>) 'mreg_internal.access_rows(pg_catalog.oid)'::pg_catalog.regprocedure
+                AND p.oid OPERATOR(pg_catalog.<>) 'mreg_internal.add_guards(pg_catalog.text, pg_catalog.name[])'::pg_catalog.regprocedure LOOP
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO mreg_reader', f);
     END LOOP;
 END

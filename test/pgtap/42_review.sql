@@ -42,6 +42,11 @@ SELECT throws_ok($$SELECT mreg.request_review((SELECT v1 FROM v), 'publish')$$, 
 SET ROLE tap_req;
 SELECT throws_ok($$SELECT mreg.approve((SELECT publish FROM r))$$, '42501', NULL, 'the requester cannot approve');
 SET ROLE tap_outsider;
+SELECT throws_ok($$SELECT mreg.approve((SELECT publish FROM r))$$, '23503', NULL,
+                 'an approver who may not read the project is refused as if the review did not exist');
+RESET ROLE;
+SELECT mreg.grant_access('fraud', 'tap_outsider', 'read');
+SET ROLE tap_outsider;
 SELECT throws_ok($$SELECT mreg.approve((SELECT publish FROM r))$$, '42501', NULL, 'an approver without approve on the project is refused');
 RESET ROLE;
 SELECT throws_ok($$SELECT mreg.approve(-5)$$, '23503', 'review -5 does not exist', 'unknown review');

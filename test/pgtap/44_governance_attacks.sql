@@ -10,12 +10,14 @@ CREATE ROLE ga44_reader LOGIN;      GRANT mreg_reader TO ga44_reader;        -- 
 CREATE ROLE ga44_publisher LOGIN;   GRANT mreg_publisher TO ga44_publisher;  -- publisher on gm_a
 CREATE ROLE ga44_guard NOLOGIN;                                              -- guards the protected alias
 CREATE ROLE ga44_temp LOGIN;        GRANT mreg_contributor TO ga44_temp;     -- expiring, then revoked grants
+CREATE ROLE ga44_appr LOGIN;        GRANT mreg_approver TO ga44_appr;        -- approver on ga_a only
 
 SELECT mreg.create_project('ga_a');
 SELECT mreg.create_project('ga_b');
 SELECT mreg.grant_access('ga_a', 'ga44_evil', 'contribute');
 SELECT mreg.grant_access('ga_a', 'ga44_reader', 'read');
 SELECT mreg.grant_access('ga_a', 'ga44_publisher', 'publish');
+SELECT mreg.grant_access('ga_a', 'ga44_appr', 'approve');
 SELECT mreg.register_dataset_version(p, 'ds', '1', 's3://ds/1') FROM unnest(ARRAY['ga_a', 'ga_b']) p;
 SELECT mreg.log_run('ga_a', 'exp', '{}', '{}', ARRAY['dataset:ds@1']) AS run_a \gset
 SELECT mreg.log_run('ga_b', 'exp', '{}', '{}', ARRAY['dataset:ds@1']) AS run_b \gset
@@ -78,11 +80,28 @@ RESET ROLE;
 SELECT throws_ok(format('INSERT INTO mreg.artifact (project_id, model_version_id, name, kind, uri) SELECT project_id, id, %L, %L, %L FROM mreg.model_version WHERE id = %s',
                         'evil', 'binary', 's3://evil', :va), '42501', NULL,
                  'superuser: INSERT of an artifact into a registered version is refused');
-SELECT todo('a superuser with row_security = off is taken for pg_restore (see the report)', 1);
-SELECT throws_ok(format('SET LOCAL row_security = off; INSERT INTO mreg.artifact (project_id, model_version_id, name, kind, uri) SELECT project_id, id, %L, %L, %L FROM mreg.model_version WHERE id = %s',
-                        'evil2', 'binary', 's3://evil', :va), '42501', NULL,
-                 'superuser with row_security = off: INSERT of an artifact into a registered version is refused');
+SELECT is((SELECT count(*) FROM mreg.artifact WHERE model_version_id = :va AND name = 'evil'), 0::bigint, 'and no such artifact is there');
+-- pg_restore's path: a restore runs with row_security = off and loads the
+-- artifacts of registered versions as they were dumped
+SET LOCAL row_security = off;
+SELECT lives_ok(format('INSERT INTO mreg.artifact (project_id, model_version_id, name, kind, uri) SELECT project_id, id, %L, %L, %L FROM mreg.model_version WHERE id = %s',
+                       'restored', 'binary', 's3://restored', :va),
+                'superuser with row_security = off (as pg_restore runs): INSERT of an artifact into a registered version is admitted');
 RESET row_security;
+SELECT is((SELECT uri FROM mreg.artifact WHERE model_version_id = :va AND name = 'restored'), 's3://restored', 'and the restored artifact is there as given');
+SELECT is(current_setting('row_security'), 'on', 'row_security is back on for what follows');
+-- an artifact of a draft cannot be moved into a registered version either
+SELECT mreg.register_model_version('ga_a', 'm', '3.1.0', artifacts => '[{"name": "d", "uri": "s3://d"}]', metadata => '{"owner": "x"}', status => 'draft') AS vdraft2 \gset
+SELECT throws_ok(format('UPDATE mreg.artifact SET model_version_id = %s WHERE model_version_id = %s', :va, :vdraft2), '42501', NULL,
+                 'superuser: moving a draft''s artifact into a registered version is refused');
+SET LOCAL row_security = off;
+SELECT throws_ok(format('UPDATE mreg.artifact SET model_version_id = %s WHERE model_version_id = %s', :va, :vdraft2), '42501', NULL,
+                 'superuser with row_security = off: moving it there is refused too (a restore only inserts)');
+RESET row_security;
+SELECT lives_ok(format('UPDATE mreg.artifact SET model_version_id = %s WHERE model_version_id = %s', :vdraft, :vdraft2),
+                'superuser: moving it to another draft is a change of drafts, admitted as before');
+SELECT is((SELECT count(*) FROM mreg.artifact WHERE model_version_id = :va), 2::bigint,
+          'the registered version still has exactly its artifact and the restored one');
 SET ROLE ga44_evil;
 SELECT throws_ok(format('INSERT INTO mreg.artifact (project_id, model_version_id, name, uri) VALUES (1, %s, %L, %L)', :vdraft, 'evil', 's3://evil'),
                  '42501', NULL, 'contributor: INSERT of an artifact (even into a draft) is permission denied');
@@ -269,6 +288,27 @@ SELECT mreg.revoke_access('ga_a', 'ga44_temp', 'contribute');
 SET ROLE ga44_temp;
 SELECT throws_ok($$SELECT mreg.log_run('ga_a', 'exp', '{}')$$, '23503', NULL, 'a revoked grant stops at once');
 RESET ROLE;
+
+-- ---------------------------------------------------------------- reviews of projects one may not read
+-- Bodies that take an id look the row up as the owner: a row of a project the
+-- caller may not read must look like one that does not exist, not reach
+-- authorize (whose 42501 names the project).
+SELECT mreg.request_review(:vb, 'publish') AS review_b \gset
+SET ROLE ga44_evil;
+SELECT throws_ok(format('SELECT mreg.request_review(%s, %L)', :vb, 'publish'), '23503', format('model version %s is not registered', :vb),
+                 'contributor: requesting a review of a hidden project''s version is 23503, as for a version that does not exist');
+SELECT throws_ok(format('SELECT mreg.request_review(%s, %L)', :no_version, 'publish'), '23503', format('model version %s is not registered', :no_version),
+                 'contributor: (the same error as for a version that does not exist)');
+RESET ROLE;
+SET ROLE ga44_appr;
+SELECT throws_ok(format('SELECT mreg.approve(%s)', :review_b), '23503', format('review %s does not exist', :review_b),
+                 'approver: approving a review of a hidden project is 23503, as for a review that does not exist');
+SELECT throws_ok(format('SELECT mreg.reject(%s, %L)', :review_b, 'no'), '23503', format('review %s does not exist', :review_b),
+                 'approver: rejecting it too');
+SELECT throws_ok(format('SELECT mreg.approve(%s)', :review_b + 1000000), '23503', format('review %s does not exist', :review_b + 1000000),
+                 'approver: (the same error as for a review that does not exist)');
+RESET ROLE;
+SELECT is((SELECT state FROM mreg.review WHERE id = :review_b), 'open', 'the hidden review is still open');
 
 -- ---------------------------------------------------------------- statistics, sequences, inline bytes
 ANALYZE mreg.model_version, mreg.model, mreg.project, mreg.artifact, mreg.run;
