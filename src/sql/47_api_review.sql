@@ -149,7 +149,7 @@ BEGIN
     END IF;
     SELECT x.id, x.project_id, x.version, m.name AS model, m.owner, m.team INTO v
       FROM mreg.model_version x JOIN mreg.model m ON m.id = x.model_id WHERE x.id = model_version_id;
-    IF v.id IS NULL THEN
+    IF v.id IS NULL OR NOT mreg_internal.has_access(v.project_id, 'read') THEN
         RAISE EXCEPTION 'model version % is not registered', model_version_id USING ERRCODE = 'foreign_key_violation';
     END IF;
     PERFORM mreg_internal.authorize(v.project_id, 'contribute');
@@ -207,7 +207,7 @@ BEGIN
         RAISE EXCEPTION 'review_id must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     SELECT * INTO r FROM mreg.review x WHERE x.id = review_id FOR UPDATE;
-    IF r.id IS NULL THEN
+    IF r.id IS NULL OR NOT mreg_internal.has_access(r.project_id, 'read') THEN
         RAISE EXCEPTION 'review % does not exist', review_id USING ERRCODE = 'foreign_key_violation';
     END IF;
     PERFORM mreg_internal.authorize(r.project_id, 'approve');

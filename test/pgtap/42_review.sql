@@ -42,7 +42,8 @@ SELECT throws_ok($$SELECT mreg.request_review((SELECT v1 FROM v), 'publish')$$, 
 SET ROLE tap_req;
 SELECT throws_ok($$SELECT mreg.approve((SELECT publish FROM r))$$, '42501', NULL, 'the requester cannot approve');
 SET ROLE tap_outsider;
-SELECT throws_ok($$SELECT mreg.approve((SELECT publish FROM r))$$, '42501', NULL, 'an approver without approve on the project is refused');
+SELECT throws_ok($$SELECT mreg.approve((SELECT publish FROM r))$$, '23503', NULL,
+                 'an approver without any grant on the project is refused: to it the review does not exist');
 RESET ROLE;
 SELECT throws_ok($$SELECT mreg.approve(-5)$$, '23503', 'review -5 does not exist', 'unknown review');
 SELECT throws_ok($$SELECT mreg.approve(NULL)$$, '22004', NULL, 'NULL review');
