@@ -28,6 +28,9 @@ mreg_check_interrupts(void)
 /* key of inline artifacts stored encrypted; see mreg_internal.crypt_artifact */
 static char *artifact_key = NULL;
 
+/* the API's switch while it masks personal values in stored rows (37_privacy.sql) */
+static bool masking_switch = false;
+
 void
 _PG_init(void)
 {
@@ -45,6 +48,22 @@ _PG_init(void)
 							   PGC_SUSET,
 							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
 							   NULL, NULL, NULL);
+
+	/*
+	 * While it is on inside the API, guards admit the rewrite that masks
+	 * personal values and keep_history keeps no copy of the row: a user who
+	 * could turn it on would get history-free changes through any API call.
+	 * Only superusers may set it (set_metadata_schema's body runs as one); a
+	 * value a user gave the placeholder before the module loaded is dropped.
+	 */
+	DefineCustomBoolVariable("mreg_internal.masking",
+							 "Set by the API while it masks personal values in stored rows; not for users.",
+							 NULL,
+							 &masking_switch,
+							 false,
+							 PGC_SUSET,
+							 GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL,
+							 NULL, NULL, NULL);
 }
 
 #ifndef MREG_VERSION_STR

@@ -173,7 +173,8 @@ BEGIN
         END IF;
     ELSIF NOT mreg_internal.has_access(pid, privilege) THEN
         RAISE EXCEPTION 'permission denied: role % lacks the % privilege on project %', who, privilege,
-                        (SELECT p.name FROM mreg.project p WHERE p.id = pid)
+                        CASE WHEN mreg_internal.has_access(pid, 'read')     -- a hidden project stays nameless
+                             THEN (SELECT p.name FROM mreg.project p WHERE p.id = pid) ELSE '(not visible to it)' END
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = format('This needs an unexpired %s grant on the project (or one that implies it) and membership in %s.',
                                   privilege, mreg_internal.group_role(privilege)),

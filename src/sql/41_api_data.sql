@@ -75,10 +75,14 @@ BEGIN
         RETURN vid;
     END IF;
     -- Registered before: the same snapshot again is fine (pipelines retry),
-    -- different content under the same label is not.
+    -- different content under the same label is not.  Personal values are
+    -- compared only for a caller who may read them: for anyone else the
+    -- answer would confirm a guessed value, so the masked schema decides
+    -- (and the values first written stay).
     SELECT * INTO old FROM mreg.dataset_version v WHERE v.dataset_id = did AND v.version = register_dataset_version.version;
     IF (old.uri, old.sha256, old.row_count, old.schema) IS NOT DISTINCT FROM (uri, sha, row_count, schema)
        AND (schema IS NOT DISTINCT FROM clear
+            OR NOT mreg_internal.has_access(pid, 'privacy')
             OR mreg_internal.unmask_personal('dataset_schema', old.id, old.schema) IS NOT DISTINCT FROM clear) THEN
         RETURN old.id;
     END IF;
