@@ -131,6 +131,7 @@ CREATE TABLE mreg.dataset (
     name           text NOT NULL CONSTRAINT dataset_name_format CHECK (name OPERATOR(pg_catalog.~) '^[^\s@;"]+$'),
     description    text,
     source_system  text,
+    domain         text,
     created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
     created_by     name NOT NULL DEFAULT mreg_internal.caller(),
     UNIQUE (project_id, name)
@@ -138,6 +139,7 @@ CREATE TABLE mreg.dataset (
 COMMENT ON TABLE mreg.dataset IS 'A dataset known to the project; its snapshots are dataset versions';
 COMMENT ON COLUMN mreg.dataset.id IS 'Surrogate key';
 COMMENT ON COLUMN mreg.dataset.project_id IS 'Owning project';
+COMMENT ON COLUMN mreg.dataset.domain IS 'Business domain of the data (vocabulary term; search: data_domain:)';
 COMMENT ON COLUMN mreg.dataset.name IS 'Dataset name, unique within the project (node text dataset:NAME@VERSION)';
 COMMENT ON COLUMN mreg.dataset.description IS 'What the data is';
 COMMENT ON COLUMN mreg.dataset.source_system IS 'System the data comes from (warehouse, lake, API, ...)';

@@ -7,7 +7,8 @@ CREATE FUNCTION mreg_internal.register_dataset_version(project text, dataset tex
                                               sha256 text DEFAULT NULL, row_count bigint DEFAULT NULL,
                                               license text DEFAULT NULL, usage_rights text DEFAULT NULL,
                                               contains_personal_data boolean DEFAULT false, schema jsonb DEFAULT NULL,
-                                              source_system text DEFAULT NULL, description text DEFAULT NULL)
+                                              source_system text DEFAULT NULL, description text DEFAULT NULL,
+                                              domain text DEFAULT NULL)
     RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
@@ -56,9 +57,10 @@ BEGIN
         PERFORM mreg_internal.audit_mask(jsonb_build_object('schema', schema));
     END IF;
 
-    INSERT INTO mreg.dataset (project_id, name, source_system, description)
-    VALUES (pid, dataset, source_system, description)
-    ON CONFLICT ON CONSTRAINT dataset_project_id_name_key DO NOTHING;
+    INSERT INTO mreg.dataset AS d (project_id, name, source_system, description, domain)
+    VALUES (pid, dataset, source_system, description, mreg_internal.term('domain', domain, pid))
+    ON CONFLICT ON CONSTRAINT dataset_project_id_name_key DO UPDATE SET domain = EXCLUDED.domain
+     WHERE EXCLUDED.domain IS NOT NULL AND d.domain IS DISTINCT FROM EXCLUDED.domain;
     SELECT d.id INTO did FROM mreg.dataset d WHERE d.project_id = pid AND d.name = dataset;
 
     INSERT INTO mreg.dataset_version (project_id, dataset_id, version, uri, sha256, row_count, schema, source_system,
@@ -92,8 +94,8 @@ BEGIN
               HINT = 'A data snapshot is immutable: register the new data under a new version label.';
 END
 $$;
-COMMENT ON FUNCTION mreg_internal.register_dataset_version(text, text, text, text, text, bigint, text, text, boolean, jsonb, text, text) IS
-    'Registers an immutable data snapshot (creating the dataset on first use); registering the same snapshot again returns its id';
+COMMENT ON FUNCTION mreg_internal.register_dataset_version(text, text, text, text, text, bigint, text, text, boolean, jsonb, text, text, text) IS
+    'Registers an immutable data snapshot (creating the dataset on first use; domain: the dataset''s business domain, a vocabulary term); registering the same snapshot again returns its id';
 
 CREATE FUNCTION mreg_internal.define_feature(project text, name text, dtype text, transformation text DEFAULT NULL,
                                     source text DEFAULT NULL, feature_store_uri text DEFAULT NULL,

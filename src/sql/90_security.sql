@@ -33,6 +33,8 @@ BEGIN
             ('artifact_content', 'mreg_reader'), ('access_report', 'mreg_reader'),
             -- personal data (37_privacy.sql): the bodies check privacy on the project
             ('personal_data', 'mreg_reader'), ('erase_personal_data', 'mreg_admin'),
+            -- search (62_search_index.sql): rebuilding every document
+            ('reindex_search', 'mreg_admin'),
             -- policies and reviews (46_api_policy.sql, 47_api_review.sql)
             ('set_policy', 'mreg_admin'), ('request_review', 'mreg_contributor'),
             ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin')

@@ -306,7 +306,7 @@ INSERT INTO gm_entry VALUES
     ('artifact_content', 'mreg_reader'), ('access_report', 'mreg_reader'),
     ('set_policy', 'mreg_admin'), ('request_review', 'mreg_contributor'),
     ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin'),
-    ('personal_data', 'mreg_reader'), ('erase_personal_data', 'mreg_admin');
+    ('personal_data', 'mreg_reader'), ('erase_personal_data', 'mreg_admin'), ('reindex_search', 'mreg_admin');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -362,6 +362,7 @@ INSERT INTO gm_call VALUES
     ('remove_alias', 'publish', true, $$SELECT mreg.remove_alias('%1$s', 'm', 'champion')$$),
     ('access_report', NULL, false, $$SELECT count(*) FROM mreg.access_report()$$),
     ('escalate_overdue', NULL, false, $$SELECT mreg.escalate_overdue()$$),
+    ('reindex_search', NULL, false, $$SELECT mreg.reindex_search()$$),
     ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": 1}')$$),
     ('personal_data', 'privacy', true,
      $$SELECT mreg.personal_data('model_version', %3$s) FROM (SELECT mreg.set_purpose('matrix')) s$$),

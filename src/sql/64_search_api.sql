@@ -1,0 +1,263 @@
+-- Search (SPEC section 5): mreg.search, mreg.search_facets, mreg.suggest,
+-- mreg.search_examples.  All run with the caller's rights: row-level
+-- security decides which documents, metrics, names and snippets exist for
+-- them, so nothing hidden shows in results, counts or suggestions.
+
+-- Arguments every search function checks the same way.
+CREATE FUNCTION mreg_internal.search_args(query text, max_results int, skip int) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+BEGIN
+    IF query IS NULL THEN
+        RAISE EXCEPTION 'search query must not be null' USING ERRCODE = 'null_value_not_allowed',
+            HINT = 'An empty query ('''') lists every version you may read.';
+    END IF;
+    IF max_results IS NULL OR max_results < 1 OR max_results > 1000 THEN
+        RAISE EXCEPTION 'max_results must be between 1 and 1000, not %', coalesce(max_results::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF skip IS NULL OR skip < 0 OR skip > 1000000 THEN
+        RAISE EXCEPTION 'skip must be between 0 and 1000000, not %', coalesce(skip::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Page with skip => page * max_results.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.search_args(text, int, int) IS 'Checks the arguments of the search functions (22004, 22023)';
+
+-- Relevance: text rank with field weights (A 1.0, B 0.4, C 0.2, D 0.1), a
+-- boost when the query names the model, then stage and recency.
+CREATE FUNCTION mreg_internal.search_score(document tsvector, model text, stage text, created_at timestamptz,
+                                           p mreg_internal.search_plan) RETURNS real
+    LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (CASE WHEN p.rankq IS NULL THEN 0
+             ELSE pg_catalog.ts_rank_cd('{0.1, 0.2, 0.4, 1.0}'::pg_catalog.float4[], document, p.rankq, 32) END
+        OPERATOR(pg_catalog.+) CASE WHEN pg_catalog.lower(model) OPERATOR(pg_catalog.=) ANY (p.names) THEN 1 ELSE 0 END
+        OPERATOR(pg_catalog.+) 0.1 OPERATOR(pg_catalog.*) CASE stage WHEN 'production' THEN 1 WHEN 'staging' THEN 0.8
+                                     WHEN 'registered' THEN 0.6 WHEN 'draft' THEN 0.4 WHEN 'archived' THEN 0.2 ELSE 0 END
+        OPERATOR(pg_catalog.+) 0.05 OPERATOR(pg_catalog.*) pg_catalog.exp(OPERATOR(pg_catalog.-) GREATEST(0::pg_catalog.float8,
+              pg_catalog.date_part('epoch', pg_catalog.now() OPERATOR(pg_catalog.-) created_at)) OPERATOR(pg_catalog./) 31536000.0)
+       )::real;
+COMMENT ON FUNCTION mreg_internal.search_score(tsvector, text, text, timestamptz, mreg_internal.search_plan) IS
+    'Search relevance: weighted text rank (0..1), +1 when the query names the model, up to +0.1 for the stage, up to +0.05 for recency';
+
+-- The snippet of a result: ts_headline of the first field the words match
+-- (description, notes, the run''s narrative, ethical notes), else the description.
+CREATE FUNCTION mreg_internal.search_snippet(model_version_id bigint, q tsquery) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    f text;
+    first text;
+BEGIN
+    FOR f IN
+        SELECT x.t FROM mreg.search_doc d
+          JOIN mreg.model m ON m.id = d.model_id
+          LEFT JOIN mreg.run r ON r.id = d.run_id
+         CROSS JOIN LATERAL (VALUES (1, m.description),
+                                    (2, (SELECT string_agg(a.note, ' ' ORDER BY a.id) FROM mreg.annotation a WHERE a.node IN (d.node, d.model_node))),
+                                    (3, r.notes), (4, m.ethical_notes)) x(o, t)
+         WHERE d.model_version_id = search_snippet.model_version_id AND x.t IS NOT NULL
+         ORDER BY x.o
+    LOOP
+        first := coalesce(first, f);
+        IF q IS NOT NULL AND to_tsvector(mreg.search_config(), left(f, 200000)) @@ q THEN
+            RETURN ts_headline(mreg.search_config(), left(f, 200000), q, 'MaxWords=24, MinWords=8, MaxFragments=1');
+        END IF;
+    END LOOP;
+    RETURN left(first, 160);
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.search_snippet(bigint, tsquery) IS
+    'Snippet of a search result: the matching words highlighted in the first field they occur in';
+
+CREATE FUNCTION mreg.search(query text, max_results int DEFAULT 20, skip int DEFAULT 0)
+    RETURNS TABLE (model_version_id bigint, project text, model text, version mreg.semver, stage text, score real, snippet text)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    p mreg_internal.search_plan;
+BEGIN
+    PERFORM mreg_internal.search_args(query, max_results, skip);
+    p := mreg_internal.search_plan(query);
+    RETURN QUERY EXECUTE
+        'SELECT r.model_version_id, r.project, r.model, r.version, r.stage, r.score,
+                mreg_internal.search_snippet(r.model_version_id, ($1).rankq)
+           FROM (SELECT d.model_version_id, d.project, d.model, d.version, d.stage,
+                        mreg_internal.search_score(d.document, d.model, d.stage, d.created_at, $1) AS score
+                   FROM mreg.search_doc d
+                  WHERE ' || mreg_internal.search_where(p) || '
+                  ORDER BY 6 DESC, 1 DESC
+                  LIMIT $2 OFFSET $3) r
+          ORDER BY r.score DESC, r.model_version_id DESC'
+        USING p, max_results, skip;
+END
+$$;
+COMMENT ON FUNCTION mreg.search(text, int, int) IS
+    'Searches the model versions you may read (query language: doc/search.md); best first, then by id, max_results from skip';
+
+CREATE FUNCTION mreg.search_facets(query text)
+    RETURNS TABLE (facet text, value text, count bigint)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    p mreg_internal.search_plan;
+BEGIN
+    PERFORM mreg_internal.search_args(query, 1, 0);
+    p := mreg_internal.search_plan(query);
+    RETURN QUERY EXECUTE
+        'WITH m AS MATERIALIZED (SELECT d.domain, d.task, d.framework, d.stage, d.license, d.owner, d.project, d.team, d.constraints
+                                   FROM mreg.search_doc d WHERE ' || mreg_internal.search_where(p) || ')
+         SELECT f.facet, f.value, count(*)
+           FROM m CROSS JOIN LATERAL (VALUES (''domain'', m.domain), (''task'', m.task), (''framework'', m.framework),
+                                             (''stage'', m.stage), (''license'', m.license), (''owner'', m.owner),
+                                             (''project'', m.project), (''team'', m.team)) f(facet, value)
+          WHERE f.value IS NOT NULL
+          GROUP BY 1, 2
+         UNION ALL
+         SELECT ''constraint'', c, count(*) FROM m CROSS JOIN LATERAL unnest(m.constraints) c GROUP BY 2
+         ORDER BY 1, 3 DESC, 2'
+        USING p;
+END
+$$;
+COMMENT ON FUNCTION mreg.search_facets(text) IS
+    'Counts of the versions a query finds by domain, task, framework, stage, license, owner, project, team and constraint';
+
+-- How many versions a query finds (for search_examples; any caller).
+CREATE FUNCTION mreg.search_count(query text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+DECLARE
+    p mreg_internal.search_plan;
+    n bigint;
+BEGIN
+    PERFORM mreg_internal.search_args(query, 1, 0);
+    p := mreg_internal.search_plan(query);
+    EXECUTE 'SELECT count(*) FROM mreg.search_doc d WHERE ' || mreg_internal.search_where(p) INTO n USING p;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION mreg.search_count(text) IS 'How many model versions you may read a search query finds';
+
+-- "Did you mean": names and terms you may read that look like the word.
+CREATE FUNCTION mreg.suggest(term text)
+    RETURNS TABLE (suggestion text, similarity real)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    w text := left(lower(btrim(term)), 200);
+    trgm name;
+BEGIN
+    IF term IS NULL THEN
+        RAISE EXCEPTION 'term must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF w = '' THEN
+        RETURN;
+    END IF;
+    -- pg_trgm lives wherever it was installed (a required extension, not relocatable by us)
+    SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+    RETURN QUERY EXECUTE format(
+        'SELECT c.s, max(%1$I.similarity(lower(c.s), $1))::real
+           FROM (SELECT m.name AS s FROM mreg.model m
+                 UNION SELECT p.name FROM mreg.project p
+                 UNION SELECT v.term FROM mreg.vocabulary v
+                 UNION SELECT s.synonym FROM mreg.synonym s
+                 UNION SELECT f.name FROM mreg.feature f
+                 UNION SELECT d.name FROM mreg.dataset d
+                 UNION SELECT t.key FROM mreg.tag t) c
+          WHERE %1$I.similarity(lower(c.s), $1) >= 0.2 AND lower(c.s) <> $1
+          GROUP BY c.s
+          ORDER BY 2 DESC, 1
+          LIMIT 10', trgm) USING w;
+END
+$$;
+COMMENT ON FUNCTION mreg.suggest(text) IS
+    'Did you mean: model, feature, dataset and tag names and vocabulary terms you may read that are similar to the word (pg_trgm similarity >= 0.2), best first';
+
+-- Example queries from this registry's own vocabulary and data, as the
+-- caller sees it: each is kept only when it finds something for them.
+CREATE FUNCTION mreg.search_examples()
+    RETURNS TABLE (query text, results bigint, explains text)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    e record;
+    n bigint;
+BEGIN
+    FOR e IN
+        WITH d AS MATERIALIZED (SELECT * FROM mreg.search_doc ORDER BY created_at DESC LIMIT 10000)
+        -- a model by name (the newest)
+        (SELECT mreg_internal.search_quote(d.model) AS q, 'the model named ' || d.model || ', best match first' AS x, 1 AS o
+           FROM d ORDER BY d.created_at DESC LIMIT 1)
+        UNION ALL
+        (SELECT 'domain:' || d.domain, 'versions in the ' || d.domain || ' domain', 2 FROM d
+          WHERE d.domain IS NOT NULL GROUP BY d.domain ORDER BY count(*) DESC, 1 LIMIT 1)
+        UNION ALL
+        -- a synonym standing for a term the registry uses
+        (SELECT mreg_internal.search_quote(s.synonym), '"' || s.synonym || '" also finds ' || s.term || ' (a synonym)', 3
+           FROM mreg.synonym s WHERE s.term IN (SELECT d.domain FROM d UNION SELECT d.task FROM d)
+          ORDER BY s.seeded, s.id LIMIT 1)
+        UNION ALL
+        (SELECT 'task:' || d.task || ' stage:production', 'production versions for ' || d.task, 4 FROM d
+          WHERE d.task IS NOT NULL AND d.stage = 'production' GROUP BY d.task ORDER BY count(*) DESC, 1 LIMIT 1)
+        UNION ALL
+        -- a metric threshold at the median of its latest values
+        (SELECT m.metric || '>=' || trim_scale(round(percentile_disc(0.5) WITHIN GROUP (ORDER BY m.value)::numeric, 3)),
+                'versions whose latest ' || m.metric || ' is at least the median', 5
+           FROM mreg.search_metric m WHERE m.slice = 'all' AND m.metric ~ '^[a-z][a-z0-9_]*$'
+          GROUP BY m.metric ORDER BY count(*) DESC, 1 LIMIT 1)
+        UNION ALL
+        (SELECT 'tag:' || t.key || '=' || mreg_internal.search_quote(t.value), 'versions tagged ' || t.key || '=' || t.value, 6
+           FROM mreg.tag t WHERE t.project_id IS NOT NULL AND t.key ~ '^[A-Za-z0-9_.-]+$'
+          GROUP BY t.key, t.value ORDER BY count(*) DESC, 1 LIMIT 1)
+        UNION ALL
+        (SELECT 'uses:' || n.node, 'versions whose provenance contains ' || n.node, 7
+           FROM d CROSS JOIN LATERAL mreg.lineage_nodes((SELECT v.provenance FROM mreg.model_version v WHERE v.id = d.model_version_id)) n(node)
+          WHERE n.node LIKE 'dataset:%' GROUP BY n.node ORDER BY count(*) DESC, 1 LIMIT 1)
+        UNION ALL
+        (SELECT 'feature:' || f.name, 'versions trained with the feature ' || f.name, 8
+           FROM mreg.run_feature rf JOIN mreg.feature f ON f.id = rf.feature_id
+          WHERE f.name ~ '^[A-Za-z0-9_.-]+$' GROUP BY f.name ORDER BY count(*) DESC, 1 LIMIT 1)
+        UNION ALL
+        (SELECT 'trained:>' || to_char(max(d.trained_at) - interval '30 days', 'YYYY-MM-DD'),
+                'versions trained in the last 30 days of the registry', 9 FROM d HAVING max(d.trained_at) IS NOT NULL)
+        UNION ALL
+        (SELECT '-stage:retired -stage:archived', 'everything still in use', 10)
+        ORDER BY o
+    LOOP
+        BEGIN
+            n := mreg.search_count(e.q);
+        EXCEPTION WHEN syntax_error THEN
+            CONTINUE;                   -- a name the language cannot spell: no example
+        END;
+        IF n > 0 THEN
+            query := e.q; results := n; explains := e.x;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION mreg.search_examples() IS
+    'Example queries built from the registry''s own names, vocabulary, tags, metrics and lineage, each with how many versions it finds for you';
+
+-- A value as the query language writes it: bare when it can be, else quoted.
+CREATE FUNCTION mreg_internal.search_quote(v text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN v OPERATOR(pg_catalog.~) '^[A-Za-z0-9_.@/+-]+$' AND v OPERATOR(pg_catalog.!~) '^-' THEN v
+            ELSE '"' OPERATOR(pg_catalog.||) pg_catalog.replace(v, '"', '""') OPERATOR(pg_catalog.||) '"' END;
+COMMENT ON FUNCTION mreg_internal.search_quote(text) IS 'A value written for the search language: bare, or double-quoted with "" for a quote';
+
+-- ---------------------------------------------------------------- API entry
+-- (rebuilding is a write: 90_security.sql makes mreg.reindex_search the entry of
+-- mreg_internal.reindex_search, for registry admins)
