@@ -44,8 +44,10 @@ CREATE FUNCTION mreg_internal.search_rows(ids bigint[])
     RETURNS SETOF mreg.search_doc
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
-BEGIN ATOMIC
-    SELECT v.id, v.project_id, v.model_id, v.run_id, p.name, m.name, v.version, v.status,
+-- a string body: parsed when it runs, under the pinned search_path (a
+-- BEGIN ATOMIC body would bind its functions at CREATE EXTENSION time)
+AS $$
+    SELECT NULL::bigint, v.id, v.project_id, v.model_id, v.run_id, p.name, m.name, v.version, v.status,
            m.domain, m.task, m.framework, m.license, m.owner, m.team, m.constraints,
            COALESCE(r.ended_at, v.created_at), r.duration, v.created_at,
            mreg_internal.version_node(p.name, m.name, v.version), mreg_internal.node_text(p.name, 'model', m.name),
@@ -117,7 +119,7 @@ BEGIN ATOMIC
            WHERE x IS NOT NULL AND n <> mreg_internal.version_node(NULL, m.name, v.version)    -- not itself
       ) up
      WHERE ids IS NULL OR v.id = ANY (ids);
-END;
+$$;
 COMMENT ON FUNCTION mreg_internal.search_rows(bigint[]) IS
     'The search documents of some model versions (NULL: all), computed from the registry''s tables';
 
@@ -130,8 +132,9 @@ BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN
         RETURN;
     END IF;
-    INSERT INTO mreg.search_doc SELECT * FROM mreg_internal.search_rows(ids)
-    ON CONFLICT (model_version_id) DO UPDATE
+    INSERT INTO mreg.search_doc (model_version_id, project_id, model_id, run_id, project, model, version, stage, domain, task, framework, license, owner, team, constraints, trained_at, duration, created_at, node, model_node, document, facets, refreshed_at)
+    SELECT model_version_id, project_id, model_id, run_id, project, model, version, stage, domain, task, framework, license, owner, team, constraints, trained_at, duration, created_at, node, model_node, document, facets, refreshed_at FROM mreg_internal.search_rows(ids)
+    ON CONFLICT ON CONSTRAINT search_doc_model_version_id_key DO UPDATE
        SET project_id = EXCLUDED.project_id, model_id = EXCLUDED.model_id, run_id = EXCLUDED.run_id,
            project = EXCLUDED.project, model = EXCLUDED.model, version = EXCLUDED.version, stage = EXCLUDED.stage,
            domain = EXCLUDED.domain, task = EXCLUDED.task, framework = EXCLUDED.framework, license = EXCLUDED.license,
@@ -150,7 +153,9 @@ CREATE FUNCTION mreg_internal.search_touch() RETURNS trigger
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 DECLARE
-    r record := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    -- one function for many tables: their columns read by name from jsonb
+    j jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+    o jsonb := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) END;
     ids bigint[];
 BEGIN
     CASE TG_TABLE_NAME
@@ -158,27 +163,27 @@ BEGIN
         IF TG_OP = 'DELETE' THEN
             RETURN NULL;                                    -- its document goes with it (cascade)
         END IF;
-        ids := ARRAY[NEW.id];
+        ids := ARRAY[(j->>'id')::bigint];
     WHEN 'model' THEN
-        ids := ARRAY(SELECT v.id FROM mreg.model_version v WHERE v.model_id = NEW.id);
+        ids := ARRAY(SELECT v.id FROM mreg.model_version v WHERE v.model_id = (j->>'id')::bigint);
     WHEN 'annotation', 'tag' THEN
-        ids := ARRAY(SELECT d.model_version_id FROM mreg.search_doc d WHERE d.node = r.node OR d.model_node = r.node);
-        IF TG_OP = 'UPDATE' AND OLD.node IS DISTINCT FROM NEW.node THEN
-            ids := ids || ARRAY(SELECT d.model_version_id FROM mreg.search_doc d WHERE d.node = OLD.node OR d.model_node = OLD.node);
+        ids := ARRAY(SELECT d.model_version_id FROM mreg.search_doc d WHERE j->>'node' IN (d.node, d.model_node));
+        IF o->>'node' IS DISTINCT FROM j->>'node' AND o IS NOT NULL THEN
+            ids := ids || ARRAY(SELECT d.model_version_id FROM mreg.search_doc d WHERE o->>'node' IN (d.node, d.model_node));
         END IF;
     WHEN 'run' THEN
-        ids := ARRAY(SELECT v.id FROM mreg.model_version v WHERE v.run_id = NEW.id);
+        ids := ARRAY(SELECT v.id FROM mreg.model_version v WHERE v.run_id = (j->>'id')::bigint);
     WHEN 'run_feature', 'run_dataset' THEN
-        ids := ARRAY(SELECT v.id FROM mreg.model_version v WHERE v.run_id = NEW.run_id);
+        ids := ARRAY(SELECT v.id FROM mreg.model_version v WHERE v.run_id = (j->>'run_id')::bigint);
     WHEN 'dataset' THEN
         ids := ARRAY(SELECT v.id FROM mreg.model_version v
                        JOIN mreg.run_dataset rd ON rd.run_id = v.run_id
                        JOIN mreg.dataset_version dv ON dv.id = rd.dataset_version_id
-                      WHERE dv.dataset_id = NEW.id
+                      WHERE dv.dataset_id = (j->>'id')::bigint
                      UNION
                      SELECT d.model_version_id FROM mreg.search_doc d
-                      WHERE d.facets OPERATOR(mreg.@@) mreg_internal.lexeme_query(mreg_internal.facet('dataset', NEW.name))
-                        AND d.project_id = NEW.project_id);
+                      WHERE d.facets OPERATOR(mreg.@@) mreg_internal.lexeme_query(mreg_internal.facet('dataset', j->>'name'))
+                        AND d.project_id = (j->>'project_id')::bigint);
     END CASE;
     PERFORM mreg_internal.search_refresh(ids);
     RETURN NULL;
@@ -195,7 +200,7 @@ AS $$
 BEGIN
     INSERT INTO mreg.search_metric AS s (model_version_id, project_id, metric, slice, value, evaluated_at, evaluation_id)
     VALUES (NEW.model_version_id, NEW.project_id, lower(NEW.metric), NEW.slice, NEW.value, NEW.evaluated_at, NEW.id)
-    ON CONFLICT (model_version_id, metric, slice) DO UPDATE
+    ON CONFLICT ON CONSTRAINT search_metric_key DO UPDATE
        SET value = EXCLUDED.value, evaluated_at = EXCLUDED.evaluated_at, evaluation_id = EXCLUDED.evaluation_id
      WHERE (EXCLUDED.evaluated_at, EXCLUDED.evaluation_id) > (s.evaluated_at, s.evaluation_id);
     RETURN NULL;
@@ -234,7 +239,8 @@ BEGIN
     PERFORM mreg_internal.audit_note(NULL, 'search_doc', NULL);
     LOCK TABLE mreg.search_doc, mreg.search_metric IN SHARE ROW EXCLUSIVE MODE;   -- writers wait; readers go on
     DELETE FROM mreg.search_doc;
-    INSERT INTO mreg.search_doc SELECT * FROM mreg_internal.search_rows(NULL);
+    INSERT INTO mreg.search_doc (model_version_id, project_id, model_id, run_id, project, model, version, stage, domain, task, framework, license, owner, team, constraints, trained_at, duration, created_at, node, model_node, document, facets, refreshed_at)
+    SELECT model_version_id, project_id, model_id, run_id, project, model, version, stage, domain, task, framework, license, owner, team, constraints, trained_at, duration, created_at, node, model_node, document, facets, refreshed_at FROM mreg_internal.search_rows(NULL);
     GET DIAGNOSTICS n = ROW_COUNT;
     DELETE FROM mreg.search_metric;
     INSERT INTO mreg.search_metric (model_version_id, project_id, metric, slice, value, evaluated_at, evaluation_id)

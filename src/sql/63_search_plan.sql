@@ -183,7 +183,6 @@ CREATE FUNCTION mreg_internal.search_where(p mreg_internal.search_plan) RETURNS 
 AS $$
 DECLARE
     c text[] := ARRAY['true'];
-    i int;
     cmp text;
 BEGIN
     IF p.textq IS NOT NULL THEN

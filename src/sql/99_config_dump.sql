@@ -13,6 +13,8 @@ BEGIN
                FROM pg_catalog.pg_class c
               WHERE c.relnamespace OPERATOR(pg_catalog.=) 'mreg'::pg_catalog.regnamespace
                 AND c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relispartition
+                -- search documents are derived: a restore's inserts rebuild them
+                AND c.relname OPERATOR(pg_catalog.<>) ALL ('{search_doc,search_metric}'::pg_catalog.name[])
               ORDER BY c.relname
     LOOP
         PERFORM pg_catalog.pg_extension_config_dump(t.rel,
@@ -23,6 +25,7 @@ BEGIN
                FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid
               WHERE c.relnamespace OPERATOR(pg_catalog.=) 'mreg'::pg_catalog.regnamespace
                 AND c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relispartition
+                AND c.relname OPERATOR(pg_catalog.<>) ALL ('{search_doc,search_metric}'::pg_catalog.name[])
                 AND a.attidentity OPERATOR(pg_catalog.<>) ''
     LOOP
         PERFORM pg_catalog.pg_extension_config_dump(t.rel, '');
