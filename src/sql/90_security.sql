@@ -83,7 +83,9 @@ BEGIN
                 AND NOT p.prosecdef
                 AND p.prorettype OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.trigger'::pg_catalog.regtype, 'pg_catalog.event_trigger'::pg_catalog.regtype])
                 AND p.prosrc OPERATOR(pg_catalog.<>) 'mreg_api_call'
-                AND p.oid OPERATOR(pg_catalog.<>) 'mreg_internal.access_rows(pg_catalog.oid)'::pg_catalog.regprocedure LOOP
+                AND p.oid OPERATOR(pg_catalog.<>) ALL (ARRAY['mreg_internal.access_rows(pg_catalog.oid)'::pg_catalog.regprocedure,
+                        -- refuses non-superusers itself; no grant is cleaner
+                        'mreg_internal.audit(pg_catalog.int8, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb)'::pg_catalog.regprocedure]) LOOP
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO mreg_reader', f);
     END LOOP;
 END
