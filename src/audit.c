@@ -58,6 +58,11 @@
 #include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/tableam.h"
+#include "catalog/pg_am_d.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/index.h"
@@ -78,6 +83,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/relcache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -126,7 +132,6 @@ static bool purpose_defined = false;
 
 /* Saved plans (they survive transactions; the plan cache replans them). */
 static SPIPlanPtr insert_plan = NULL;
-static SPIPlanPtr head_plan = NULL;
 
 /* ---------------------------------------------------------------- purpose */
 
@@ -565,6 +570,89 @@ refuse_prepare_armed(void)
 }
 
 /*
+ * The chain head: the row with the highest seq, as committed now (the
+ * latest snapshot, not the transaction's), read backwards from the seq
+ * index, without SPI (this runs under the chain lock).  False when no row
+ * is sealed yet.
+ */
+static bool
+read_head(Relation rel, int64 *seq, uint8 *hash)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			seq_att = SPI_fnumber(desc, "seq");
+	int			hash_att = SPI_fnumber(desc, "hash");
+	Oid			index_oid = InvalidOid;
+	List	   *indexes;
+	ListCell   *lc;
+	Relation	index;
+	Snapshot	snap;
+	IndexScanDesc scan;
+	ScanKeyData key;
+	TupleTableSlot *slot;
+	bool		found;
+
+	if (seq_att <= 0 || hash_att <= 0)
+		elog(ERROR, "mreg.audit_log has no column seq or hash");
+	/* the btree index whose first column is seq (the UNIQUE constraint's) */
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Relation	candidate = index_open(lfirst_oid(lc), AccessShareLock);
+		bool		fits = candidate->rd_rel->relam == BTREE_AM_OID &&
+			candidate->rd_index->indkey.values[0] == seq_att &&
+			candidate->rd_index->indisvalid &&
+			RelationGetIndexPredicate(candidate) == NIL;
+
+		index_close(candidate, AccessShareLock);
+		if (fits)
+		{
+			index_oid = lfirst_oid(lc);
+			break;
+		}
+	}
+	list_free(indexes);
+	if (!OidIsValid(index_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("mreg.audit_log has no index on seq"),
+				 errhint("The extension is damaged: reinstall it (DROP EXTENSION mreg; CREATE EXTENSION mreg).")));
+
+	index = index_open(index_oid, AccessShareLock);
+	snap = RegisterSnapshot(GetLatestSnapshot());
+	/* seq IS NOT NULL (a backward scan would meet the NULLs first) */
+	ScanKeyEntryInitialize(&key, SK_ISNULL | SK_SEARCHNOTNULL, 1, InvalidStrategy,
+						   InvalidOid, InvalidOid, InvalidOid, (Datum) 0);
+	scan = index_beginscan(rel, index, snap, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+	found = index_getnext_slot(scan, BackwardScanDirection, slot);
+	if (found)
+	{
+		bool		isnull;
+		Datum		d = slot_getattr(slot, seq_att, &isnull);
+		bytea	   *h;
+
+		if (isnull)
+			elog(ERROR, "audit chain head without seq");
+		*seq = DatumGetInt64(d);
+		d = slot_getattr(slot, hash_att, &isnull);
+		h = isnull ? NULL : DatumGetByteaPP(d);
+		if (h == NULL || VARSIZE_ANY_EXHDR(h) != PG_SHA256_DIGEST_LENGTH)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the head of the audit chain (seq " INT64_FORMAT ") has no valid hash", *seq),
+					 errdetail("Rows of mreg.audit_log were changed outside the registry."),
+					 errhint("Run mreg.verify_audit_chain() to find the first damaged row.")));
+		memcpy(hash, VARDATA_ANY(h), PG_SHA256_DIGEST_LENGTH);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	UnregisterSnapshot(snap);
+	index_close(index, AccessShareLock);
+	return found;
+}
+
+/*
  * Write the seal into the row: a new version of the row with seq, prev_hash
  * and hash set, by heap_update of exactly the version the trigger fired for,
  * and its index entries.  No SQL statement runs, so no trigger fires and the
@@ -705,7 +793,6 @@ mreg_audit_seal(PG_FUNCTION_ARGS)
 		uint8		digest[PG_SHA256_DIGEST_LENGTH];
 		bool		has_prev = false;
 		int64		seq = 1;
-		int			rc;
 
 		if (head_cached)
 		{
@@ -716,37 +803,8 @@ mreg_audit_seal(PG_FUNCTION_ARGS)
 		else
 		{
 			/* the head, as committed now (not as of the transaction's snapshot) */
-			if (SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "SPI_connect failed");
-			rc = SPI_execute_snapshot(keep_plan(&head_plan,
-												"SELECT seq, hash FROM mreg.audit_log"
-												" WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
-												0, NULL),
-									  NULL, NULL, GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
-			if (rc != SPI_OK_SELECT)
-				elog(ERROR, "reading the audit chain head failed: %s", SPI_result_code_string(rc));
-			if (SPI_processed == 1)
-			{
-				bool		isnull;
-				Datum		d;
-				bytea	   *h;
-
-				d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-				if (isnull)
-					elog(ERROR, "audit chain head without seq");
-				seq = DatumGetInt64(d) + 1;
-				d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-				h = isnull ? NULL : DatumGetByteaPP(d);
-				if (h == NULL || VARSIZE_ANY_EXHDR(h) != PG_SHA256_DIGEST_LENGTH)
-					ereport(ERROR,
-							(errcode(ERRCODE_DATA_CORRUPTED),
-							 errmsg("the head of the audit chain (seq " INT64_FORMAT ") has no valid hash", seq - 1),
-							 errdetail("Rows of mreg.audit_log were changed outside the registry."),
-							 errhint("Run mreg.verify_audit_chain() to find the first damaged row.")));
-				memcpy(prev, VARDATA_ANY(h), PG_SHA256_DIGEST_LENGTH);
-				has_prev = true;
-			}
-			SPI_finish();
+			has_prev = read_head(rel, &seq, prev);
+			seq = has_prev ? seq + 1 : 1;
 		}
 
 		audit_link_hash(has_prev ? prev : NULL, seq, content, digest);
