@@ -140,7 +140,7 @@ CREATE FUNCTION mreg_internal.projects_with(privilege text) RETURNS bigint[]
     AS 'MODULE_PATHNAME', 'mreg_projects_with'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION mreg_internal.projects_with(text) IS
-    'Ids of the projects where the caller holds privilege now; row-level security reads it once per query';
+    'Ids of the projects where the caller holds privilege now; the admin and audit visibility policies read it once per query';
 
 CREATE FUNCTION mreg_internal.access_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'mreg_access_changed'
