@@ -235,6 +235,19 @@ mreg_has_access(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL((mreg_project_mask(pid) & bit) != 0);
 }
 
+PG_FUNCTION_INFO_V1(mreg_can_read);
+
+/*
+ * mreg_internal.can_read(project_id): whether the caller may read the
+ * project now; what row-level security asks of every row (a binary search
+ * in the cached answer, no array per query).
+ */
+Datum
+mreg_can_read(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL((mreg_project_mask(PG_GETARG_INT64(0)) & 1) != 0);
+}
+
 PG_FUNCTION_INFO_V1(mreg_projects_with);
 
 /* mreg_internal.projects_with(privilege): ids of the projects where the caller holds it. */

@@ -20,10 +20,13 @@
  * transaction's later rows reuse the head it wrote (nobody else can move
  * it while the lock is held).
  *
+ * The seal writes the row's new version itself (heap_update of the very
+ * version the trigger fired for, and its index entries: seal_tuple), not
+ * through an UPDATE statement: no executor, no SPI, no trigger.
+ *
  * Guarding.  The statement-level trigger mreg_internal.audit_guard refuses
- * every UPDATE, DELETE and TRUNCATE of the table, except an UPDATE run while
- * the backend-local flag seal_in_progress is set: only the seal's own
- * statement, executed below, sets it; no SQL can.
+ * every UPDATE, DELETE and TRUNCATE of the table: no statement is exempt,
+ * since the seal runs none.
  *
  * Verifying.  mreg.verify_audit_chain() reads every row as the table's owner
  * in seq order and recomputes the chain: seq must run 1, 2, 3, ... (a gap is
@@ -52,13 +55,22 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/heapam.h"
 #include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/tableam.h"
+#include "catalog/pg_am_d.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/index.h"
 #include "catalog/pg_class.h"
 #include "commands/trigger.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -71,6 +83,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/relcache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -117,13 +130,8 @@ typedef struct AuditRow
 static char *audit_purpose = NULL;
 static bool purpose_defined = false;
 
-/* Set only while the seal's own UPDATE runs (audit_guard admits it). */
-static bool seal_in_progress = false;
-
 /* Saved plans (they survive transactions; the plan cache replans them). */
 static SPIPlanPtr insert_plan = NULL;
-static SPIPlanPtr head_plan = NULL;
-static SPIPlanPtr seal_plan = NULL;
 
 /* ---------------------------------------------------------------- purpose */
 
@@ -561,6 +569,188 @@ refuse_prepare_armed(void)
 	sealed_in_xact = true;
 }
 
+/*
+ * The chain head: the row with the highest seq, as committed now (the
+ * latest snapshot, not the transaction's), read backwards from the seq
+ * index, without SPI (this runs under the chain lock).  False when no row
+ * is sealed yet.
+ */
+static bool
+read_head(Relation rel, int64 *seq, uint8 *hash)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			seq_att = SPI_fnumber(desc, "seq");
+	int			hash_att = SPI_fnumber(desc, "hash");
+	Oid			index_oid = InvalidOid;
+	List	   *indexes;
+	ListCell   *lc;
+	Relation	index;
+	Snapshot	snap;
+	IndexScanDesc scan;
+	ScanKeyData key;
+	TupleTableSlot *slot;
+	bool		found;
+
+	if (seq_att <= 0 || hash_att <= 0)
+		elog(ERROR, "mreg.audit_log has no column seq or hash");
+	/* the btree index whose first column is seq (the UNIQUE constraint's) */
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Relation	candidate = index_open(lfirst_oid(lc), AccessShareLock);
+		bool		fits = candidate->rd_rel->relam == BTREE_AM_OID &&
+			candidate->rd_index->indkey.values[0] == seq_att &&
+			candidate->rd_index->indisvalid &&
+			RelationGetIndexPredicate(candidate) == NIL;
+
+		index_close(candidate, AccessShareLock);
+		if (fits)
+		{
+			index_oid = lfirst_oid(lc);
+			break;
+		}
+	}
+	list_free(indexes);
+	if (!OidIsValid(index_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("mreg.audit_log has no index on seq"),
+				 errhint("The extension is damaged: reinstall it (DROP EXTENSION mreg; CREATE EXTENSION mreg).")));
+
+	index = index_open(index_oid, AccessShareLock);
+	snap = RegisterSnapshot(GetLatestSnapshot());
+	/* seq IS NOT NULL (a backward scan would meet the NULLs first) */
+	ScanKeyEntryInitialize(&key, SK_ISNULL | SK_SEARCHNOTNULL, 1, InvalidStrategy,
+						   InvalidOid, InvalidOid, InvalidOid, (Datum) 0);
+	scan = index_beginscan(rel, index, snap, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+	found = index_getnext_slot(scan, BackwardScanDirection, slot);
+	if (found)
+	{
+		bool		isnull;
+		Datum		d = slot_getattr(slot, seq_att, &isnull);
+		bytea	   *h;
+
+		if (isnull)
+			elog(ERROR, "audit chain head without seq");
+		*seq = DatumGetInt64(d);
+		d = slot_getattr(slot, hash_att, &isnull);
+		h = isnull ? NULL : DatumGetByteaPP(d);
+		if (h == NULL || VARSIZE_ANY_EXHDR(h) != PG_SHA256_DIGEST_LENGTH)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the head of the audit chain (seq " INT64_FORMAT ") has no valid hash", *seq),
+					 errdetail("Rows of mreg.audit_log were changed outside the registry."),
+					 errhint("Run mreg.verify_audit_chain() to find the first damaged row.")));
+		memcpy(hash, VARDATA_ANY(h), PG_SHA256_DIGEST_LENGTH);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	UnregisterSnapshot(snap);
+	index_close(index, AccessShareLock);
+	return found;
+}
+
+/*
+ * Write the seal into the row: a new version of the row with seq, prev_hash
+ * and hash set, by heap_update of exactly the version the trigger fired for,
+ * and its index entries.  No SQL statement runs, so no trigger fires and the
+ * guard refuses every UPDATE there is.  A version changed in the meantime
+ * (only possible with the triggers off) fails the commit.
+ */
+static void
+seal_tuple(Relation rel, HeapTuple oldtup, int64 id, int64 seq, const uint8 *prev, const uint8 *hash)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			natts = desc->natts;
+	Datum	   *values = palloc0(sizeof(Datum) * natts);
+	bool	   *nulls = palloc0(sizeof(bool) * natts);
+	bool	   *replace = palloc0(sizeof(bool) * natts);
+	static const AuditCol cols[3] = {COL_SEQ, COL_PREV_HASH, COL_HASH};
+	HeapTuple	newtup;
+	TM_Result	res;
+	TM_FailureData tmfd;
+	LockTupleMode lockmode;
+	int			i;
+
+	for (i = 0; i < 3; i++)
+	{
+		int			attnum = SPI_fnumber(desc, audit_colname[cols[i]]);
+
+		if (attnum <= 0)
+			elog(ERROR, "mreg.audit_log has no column \"%s\"", audit_colname[cols[i]]);
+		replace[attnum - 1] = true;
+		switch (cols[i])
+		{
+			case COL_SEQ:
+				values[attnum - 1] = Int64GetDatum(seq);
+				break;
+			case COL_PREV_HASH:
+				values[attnum - 1] = prev ? PointerGetDatum(digest_to_bytea(prev)) : (Datum) 0;
+				nulls[attnum - 1] = prev == NULL;
+				break;
+			default:
+				values[attnum - 1] = PointerGetDatum(digest_to_bytea(hash));
+				break;
+		}
+	}
+	newtup = heap_modify_tuple(oldtup, desc, values, nulls, replace);
+
+	/*
+	 * The row may come from the statement still running (SET CONSTRAINTS
+	 * ... IMMEDIATE fires at its end): make it visible to this command, as
+	 * SPI does before each statement.
+	 */
+	CommandCounterIncrement();
+	res = heap_update(rel, &oldtup->t_self, newtup, GetCurrentCommandId(true), InvalidSnapshot,
+					  true, &tmfd, &lockmode);
+	if (res != TM_Ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("audit row " INT64_FORMAT " changed before it was sealed", id),
+				 errdetail("Rows of mreg.audit_log were changed outside the registry (with the triggers off)."),
+				 errhint("Roll the transaction back.")));
+
+	/* seq is indexed, so the new version is never heap-only; still, check */
+	if (!HeapTupleIsHeapOnly(newtup))
+	{
+		List	   *indexes = RelationGetIndexList(rel);
+		TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+		ListCell   *lc;
+
+		ExecStoreHeapTuple(newtup, slot, false);
+		foreach(lc, indexes)
+		{
+			Relation	index = index_open(lfirst_oid(lc), RowExclusiveLock);
+			IndexInfo  *info = BuildIndexInfo(index);
+			Datum		ivalues[INDEX_MAX_KEYS];
+			bool		inulls[INDEX_MAX_KEYS];
+
+			if (info->ii_Expressions != NIL || info->ii_Predicate != NIL || info->ii_ExclusionOps != NULL ||
+				(index->rd_index->indisunique && !index->rd_index->indimmediate))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("index %s on mreg.audit_log is not a plain column index",
+								RelationGetRelationName(index)),
+						 errdetail("The audit seal maintains plain indexes only; the extension creates no other kind."),
+						 errhint("Drop the index.")));
+			if (info->ii_ReadyForInserts)
+			{
+				FormIndexDatum(info, slot, NULL, ivalues, inulls);
+				(void) index_insert(index, ivalues, inulls, &newtup->t_self, rel,
+									index->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
+									false, info);
+			}
+			index_close(index, NoLock);
+		}
+		ExecDropSingleTupleTableSlot(slot);
+		list_free(indexes);
+	}
+	/* later commands of the transaction see the sealed row */
+	CommandCounterIncrement();
+}
+
 PG_FUNCTION_INFO_V1(mreg_audit_seal);
 
 /*
@@ -599,17 +789,10 @@ mreg_audit_seal(PG_FUNCTION_ARGS)
 	SetUserIdAndSecContext(rel_owner(RelationGetRelid(rel)), save_ctx | SECURITY_LOCAL_USERID_CHANGE);
 	PG_TRY();
 	{
-		Oid			seal_types[4] = {INT8OID, INT8OID, BYTEAOID, BYTEAOID};
-		Datum		seal_values[4];
-		char		seal_nulls[4] = {' ', ' ', ' ', ' '};
 		uint8		prev[PG_SHA256_DIGEST_LENGTH];
 		uint8		digest[PG_SHA256_DIGEST_LENGTH];
 		bool		has_prev = false;
 		int64		seq = 1;
-		int			rc;
-
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
 
 		if (head_cached)
 		{
@@ -620,62 +803,19 @@ mreg_audit_seal(PG_FUNCTION_ARGS)
 		else
 		{
 			/* the head, as committed now (not as of the transaction's snapshot) */
-			rc = SPI_execute_snapshot(keep_plan(&head_plan,
-												"SELECT seq, hash FROM mreg.audit_log"
-												" WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
-												0, NULL),
-									  NULL, NULL, GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
-			if (rc != SPI_OK_SELECT)
-				elog(ERROR, "reading the audit chain head failed: %s", SPI_result_code_string(rc));
-			if (SPI_processed == 1)
-			{
-				bool		isnull;
-				Datum		d;
-				bytea	   *h;
-
-				d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-				if (isnull)
-					elog(ERROR, "audit chain head without seq");
-				seq = DatumGetInt64(d) + 1;
-				d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-				h = isnull ? NULL : DatumGetByteaPP(d);
-				if (h == NULL || VARSIZE_ANY_EXHDR(h) != PG_SHA256_DIGEST_LENGTH)
-					ereport(ERROR,
-							(errcode(ERRCODE_DATA_CORRUPTED),
-							 errmsg("the head of the audit chain (seq " INT64_FORMAT ") has no valid hash", seq - 1),
-							 errdetail("Rows of mreg.audit_log were changed outside the registry."),
-							 errhint("Run mreg.verify_audit_chain() to find the first damaged row.")));
-				memcpy(prev, VARDATA_ANY(h), PG_SHA256_DIGEST_LENGTH);
-				has_prev = true;
-			}
+			has_prev = read_head(rel, &seq, prev);
+			seq = has_prev ? seq + 1 : 1;
 		}
 
 		audit_link_hash(has_prev ? prev : NULL, seq, content, digest);
-
-		seal_values[0] = row.values[COL_ID];
-		seal_values[1] = Int64GetDatum(seq);
-		seal_values[2] = has_prev ? PointerGetDatum(digest_to_bytea(prev)) : (Datum) 0;
-		seal_nulls[2] = has_prev ? ' ' : 'n';
-		seal_values[3] = PointerGetDatum(digest_to_bytea(digest));
-
-		seal_in_progress = true;
-		rc = SPI_execute_plan(keep_plan(&seal_plan,
-										"UPDATE mreg.audit_log SET seq = $2, prev_hash = $3, hash = $4"
-										" WHERE id OPERATOR(pg_catalog.=) $1 AND seq IS NULL",
-										4, seal_types),
-							  seal_values, seal_nulls, false, 0);
-		seal_in_progress = false;
-		if (rc != SPI_OK_UPDATE || SPI_processed != 1)
-			elog(ERROR, "sealing audit row " INT64_FORMAT " failed: %s (%d rows)",
-				 DatumGetInt64(row.values[COL_ID]), SPI_result_code_string(rc), (int) SPI_processed);
-		SPI_finish();
+		seal_tuple(rel, trigdata->tg_trigtuple, DatumGetInt64(row.values[COL_ID]), seq,
+				   has_prev ? prev : NULL, digest);
 		cached_seq = seq;
 		memcpy(cached_hash, digest, PG_SHA256_DIGEST_LENGTH);
 		head_cached = true;
 	}
 	PG_FINALLY();
 	{
-		seal_in_progress = false;
 		SetUserIdAndSecContext(save_user, save_ctx);
 	}
 	PG_END_TRY();
@@ -694,9 +834,6 @@ mreg_audit_guard(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "mreg_internal.audit_guard must be called as a trigger");
-	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) && seal_in_progress)
-		return PointerGetDatum(NULL);
-
 	op = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? "UPDATE" :
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "DELETE" : "TRUNCATE";
 	ereport(ERROR,

@@ -75,10 +75,12 @@ typedef struct ApiEntryCache
 	int			nargs;
 	char	  **argnames;
 	Oid		   *argtypes;
+	FmgrInfo   *argout;			/* their output functions */
 	Oid			rettype;
+	FmgrInfo	retout;
 	FmgrInfo	audit;			/* mreg_internal.audit(bigint, text, text, jsonb, jsonb) */
 	FmgrInfo	redact;			/* mreg_internal.audit_redact(jsonb) */
-	bool		has_artifacts;	/* an argument "artifacts": inline bytes to leave out */
+	int			artifacts_arg;	/* the argument "artifacts" (inline bytes to leave out), or -1 */
 } ApiEntryCache;
 
 Oid
@@ -91,6 +93,19 @@ bool
 mreg_in_api(void)
 {
 	return api_depth > 0;
+}
+
+/* The output function of a type (none for void), kept in cxt. */
+static void
+output_info(Oid type, FmgrInfo *out, MemoryContext cxt)
+{
+	Oid			func;
+	bool		varlena;
+
+	if (type == VOIDOID)
+		return;
+	getTypeOutputInfo(type, &func, &varlena);
+	fmgr_info_cxt(func, out, cxt);
 }
 
 /* Find mreg_internal.<name>(<same argument types>) for the entry fn_oid. */
@@ -115,14 +130,18 @@ lookup_body(Oid entry_oid, Oid *owner, ApiEntryCache *cache, MemoryContext cxt)
 	cache->nargs = proc->pronargs;
 	cache->argnames = MemoryContextAllocZero(cxt, sizeof(char *) * Max(n, 1));
 	cache->argtypes = MemoryContextAllocZero(cxt, sizeof(Oid) * Max(n, 1));
+	cache->argout = MemoryContextAllocZero(cxt, sizeof(FmgrInfo) * Max(n, 1));
+	cache->artifacts_arg = -1;
 	for (i = 0; i < n && i < proc->pronargs; i++)
 	{
 		cache->argnames[i] = MemoryContextStrdup(cxt, names && names[i] ? names[i] : "?");
 		cache->argtypes[i] = proc->proargtypes.values[i];
-		if (strcmp(cache->argnames[i], "artifacts") == 0)
-			cache->has_artifacts = true;
+		output_info(cache->argtypes[i], &cache->argout[i], cxt);
+		if (strcmp(cache->argnames[i], "artifacts") == 0 && cache->artifacts_arg < 0)
+			cache->artifacts_arg = i;
 	}
 	cache->rettype = proc->prorettype;
+	output_info(cache->rettype, &cache->retout, cxt);
 	cache->action = MemoryContextStrdup(cxt, NameStr(proc->proname));
 	name = list_make2(makeString("mreg_internal"), makeString(pstrdup(NameStr(proc->proname))));
 	body = LookupFuncName(name, proc->pronargs, proc->proargtypes.values, true);
@@ -160,41 +179,172 @@ calling_role(ApiEntryCache *cache)
 	return user;
 }
 
-/* One value as JSON: jsonb as it is (when short), everything else as text, cut. */
+/* Push a C string as a JSON string value. */
 static void
-append_value(StringInfo buf, Datum value, bool isnull, Oid type)
+push_string(JsonbParseState **ps, const char *s)
 {
-	Oid			out;
-	bool		varlena;
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) s;
+	v.val.string.len = strlen(s);
+	(void) pushJsonbValue(ps, WJB_VALUE, &v);
+}
+
+/* A text longer than AUDIT_MAX_VALUE bytes, cut (on a character boundary). */
+static const char *
+cut_value(const char *s, int len)
+{
+	if (len > AUDIT_MAX_VALUE)
+		return psprintf("%.*s... (%d bytes)", pg_mbcliplen(s, len, AUDIT_MAX_VALUE), s, len);
+	return s;
+}
+
+/* Whether a jsonb value matches ?| {content_base64, content_hex}, as audit_redact tests it. */
+static bool
+has_inline_content(JsonbValue *elem)
+{
+	static const char *const keys[] = {"content_base64", "content_hex"};
+	int			i;
+
+	for (i = 0; i < (int) lengthof(keys); i++)
+	{
+		JsonbValue	k;
+
+		k.type = jbvString;
+		k.val.string.val = (char *) keys[i];
+		k.val.string.len = strlen(keys[i]);
+		if (elem->type == jbvBinary)
+		{
+			if (findJsonbValueFromContainer(elem->val.binary.data, JB_FOBJECT | JB_FARRAY, &k) != NULL)
+				return true;
+		}
+		else if (elem->type == jbvString && elem->val.string.len == k.val.string.len &&
+				 memcmp(elem->val.string.val, k.val.string.val, k.val.string.len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether mreg_internal.audit_redact() would change anything: "artifacts"
+ * logged as a JSON array with an element naming inline bytes.  Mostly not,
+ * and then the SQL function (re-planned in every transaction) is skipped.
+ */
+static bool
+needs_redaction(Jsonb *artifacts)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_ARRAY(artifacts) || JB_ROOT_IS_SCALAR(artifacts))
+		return false;
+	it = JsonbIteratorInit(&artifacts->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (tok == WJB_ELEM && has_inline_content(&v))
+			return true;
+	return false;
+}
+
+/*
+ * One value of the audit row's "after" object: jsonb as it is (when its
+ * text is short), bytea as its size, everything else as its text, cut.
+ * Sets *inline_bytes when the value is a jsonb array audit_redact must see.
+ */
+static void
+push_value(JsonbParseState **ps, Datum value, bool isnull, Oid type, FmgrInfo *out,
+		   bool *inline_bytes)
+{
 	char	   *s;
 	int			len;
 
 	if (isnull)
 	{
-		appendStringInfoString(buf, "null");
+		JsonbValue	v;
+
+		v.type = jbvNull;
+		(void) pushJsonbValue(ps, WJB_VALUE, &v);
 		return;
 	}
 	if (type == BYTEAOID)
 	{
 		/* bytes (artifact contents) are never logged, only their size */
-		appendStringInfo(buf, "\"(%zu bytes)\"", (size_t) VARSIZE_ANY_EXHDR(DatumGetPointer(value)));
+		push_string(ps, psprintf("(%zu bytes)", (size_t) VARSIZE_ANY_EXHDR(DatumGetPointer(value))));
 		return;
 	}
-	getTypeOutputInfo(type, &out, &varlena);
-	s = OidOutputFunctionCall(out, value);
-	len = strlen(s);
-	if ((type == JSONBOID || type == JSONOID) && len <= AUDIT_MAX_VALUE)
+	if (type == JSONBOID || type == JSONOID)
 	{
-		appendStringInfoString(buf, s);
-		return;
-	}
-	if (len > AUDIT_MAX_VALUE)
-	{
-		int			cut = pg_mbcliplen(s, len, AUDIT_MAX_VALUE);
+		Jsonb	   *j = NULL;
+		JsonbValue	v;
 
-		s = psprintf("%.*s... (%d bytes)", cut, s, len);
+		if (type == JSONBOID)
+		{
+			j = DatumGetJsonbP(value);
+			s = JsonbToCString(NULL, &j->root, VARSIZE(j));
+		}
+		else
+			s = TextDatumGetCString(value);
+		len = strlen(s);
+		if (len > AUDIT_MAX_VALUE)
+		{
+			push_string(ps, cut_value(s, len));
+			return;
+		}
+		if (j == NULL)
+			j = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
+		if (inline_bytes && needs_redaction(j))
+			*inline_bytes = true;
+		v.type = jbvBinary;
+		v.val.binary.data = &j->root;
+		v.val.binary.len = VARSIZE(j) - VARHDRSZ;
+		(void) pushJsonbValue(ps, WJB_VALUE, &v);
+		return;
 	}
-	escape_json(buf, s);
+	s = OutputFunctionCall(out, value);
+	push_string(ps, cut_value(s, strlen(s)));
+}
+
+/* Push a key of the "after" object. */
+static void
+push_key(JsonbParseState **ps, const char *key)
+{
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	(void) pushJsonbValue(ps, WJB_KEY, &k);
+}
+
+/*
+ * The audit row's "after": {"<arg>": value, ..., "result": value}, built
+ * as a JsonbValue (no JSON text parsed back).  Keys are unique in jsonb and
+ * a key pushed later replaces an earlier one, so a step that overrides some
+ * arguments' values goes right before WJB_END_OBJECT.
+ */
+static Jsonb *
+audit_args(FunctionCallInfo fcinfo, ApiEntryCache *cache, Datum result, bool result_null)
+{
+	JsonbParseState *ps = NULL;
+	JsonbValue *obj;
+	bool		inline_bytes = false;
+	int			i;
+
+	(void) pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+	for (i = 0; i < fcinfo->nargs && i < cache->nargs; i++)
+	{
+		push_key(&ps, cache->argnames[i]);
+		push_value(&ps, fcinfo->args[i].value, fcinfo->args[i].isnull, cache->argtypes[i],
+				   &cache->argout[i], i == cache->artifacts_arg ? &inline_bytes : NULL);
+	}
+	push_key(&ps, "result");
+	push_value(&ps, result, result_null || cache->rettype == VOIDOID, cache->rettype, &cache->retout, NULL);
+	obj = pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
+
+	if (inline_bytes)
+		return DatumGetJsonbP(FunctionCall1(&cache->redact, JsonbPGetDatum(JsonbValueToJsonb(obj))));
+	return JsonbValueToJsonb(obj);
 }
 
 /*
@@ -205,27 +355,9 @@ static void
 write_audit(FunctionCallInfo fcinfo, ApiEntryCache *cache, Datum result, bool result_null)
 {
 	AuditNote  *note = &notes[api_depth - 1];
-	StringInfoData buf;
 	LOCAL_FCINFO(afc, 5);
 	Oid			save_user;
 	int			save_ctx;
-	int			i;
-
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '{');
-	for (i = 0; i < fcinfo->nargs && i < cache->nargs; i++)
-	{
-		escape_json(&buf, cache->argnames[i]);
-		appendStringInfoString(&buf, ": ");
-		append_value(&buf, fcinfo->args[i].value, fcinfo->args[i].isnull, cache->argtypes[i]);
-		appendStringInfoString(&buf, ", ");
-	}
-	appendStringInfoString(&buf, "\"result\": ");
-	if (cache->rettype == VOIDOID)
-		appendStringInfoString(&buf, "null");
-	else
-		append_value(&buf, result, result_null, cache->rettype);
-	appendStringInfoChar(&buf, '}');
 
 	InitFunctionCallInfoData(*afc, &cache->audit, 5, InvalidOid, NULL, NULL);
 	afc->args[0].value = Int64GetDatum(note->project_id);
@@ -236,9 +368,7 @@ write_audit(FunctionCallInfo fcinfo, ApiEntryCache *cache, Datum result, bool re
 	afc->args[2].isnull = note->target == NULL;
 	afc->args[3].value = PointerGetDatum(note->before);
 	afc->args[3].isnull = note->before == NULL;
-	afc->args[4].value = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
-	if (cache->has_artifacts)
-		afc->args[4].value = FunctionCall1(&cache->redact, afc->args[4].value);
+	afc->args[4].value = JsonbPGetDatum(audit_args(fcinfo, cache, result, result_null));
 	if (note->mask)
 		afc->args[4].value = DirectFunctionCall2(jsonb_concat, afc->args[4].value, PointerGetDatum(note->mask));
 	afc->args[4].isnull = false;

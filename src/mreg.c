@@ -3,7 +3,8 @@
  *
  * Every other C file holds one concept (a type, a parser, an operator
  * class); this one only carries the module magic, the cancel hook of the
- * backend-free cores and mreg.version().
+ * backend-free cores, the settings (mreg.artifact_key, mreg.purpose) and
+ * mreg.version().
  */
 #include "postgres.h"
 
@@ -12,6 +13,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "audit.h"
 #include "mreg_interrupt.h"
 
 PG_MODULE_MAGIC;
@@ -35,6 +37,9 @@ void
 _PG_init(void)
 {
 	mreg_interrupt_hook = mreg_check_interrupts;
+
+	/* mreg.purpose: its length limit holds from the first SET on */
+	mreg_audit_init();
 
 	/*
 	 * Only superusers may set or see it (members of pg_read_all_settings may

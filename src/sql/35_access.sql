@@ -140,7 +140,7 @@ CREATE FUNCTION mreg_internal.projects_with(privilege text) RETURNS bigint[]
     AS 'MODULE_PATHNAME', 'mreg_projects_with'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION mreg_internal.projects_with(text) IS
-    'Ids of the projects where the caller holds privilege now; row-level security reads it once per query';
+    'Ids of the projects where the caller holds privilege now; the admin and audit visibility policies read it once per query';
 
 CREATE FUNCTION mreg_internal.access_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'mreg_access_changed'
@@ -345,3 +345,13 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.access_report() IS
     'Active grants the caller may see (own and team grants; every grant of projects they administer or audit): expiry, whether it expires within 7 days (or has expired), last use in the audit log (for admins and auditors)';
+
+-- Parallel safe: a worker acts for the same role (policies are only
+-- evaluated outside the API's bodies, where the caller is the current
+-- user) and loads the same answer with the query's snapshot, so scans with
+-- a reader's policy can still run in parallel.
+CREATE FUNCTION mreg_internal.can_read(project_id bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'mreg_can_read'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mreg_internal.can_read(bigint) IS
+    'Whether the caller may read the project now (row-level security asks it per row)';

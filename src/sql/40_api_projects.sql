@@ -67,6 +67,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'A model name starts with a letter or digit and has up to 128 letters, digits, "_", "." or "-".';
     END IF;
+    PERFORM mreg_internal.audit_note(NULL, mreg_internal.node_text(project, 'model', name), NULL);
     IF owner IS NOT NULL AND to_regrole(quote_ident(owner)) IS NULL THEN
         RAISE EXCEPTION 'owner % is not a role', mreg_internal.quote_short(owner) USING ERRCODE = 'undefined_object';
     END IF;

@@ -141,6 +141,11 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     PERFORM mreg_internal.check_metadata(pid, 'model_version', metadata);
+    -- inline bytes never reach the audit log, however long the argument (a
+    -- long one would be logged cut, as text, bytes and all)
+    IF EXISTS (SELECT FROM jsonb_array_elements(artifacts) x WHERE jsonb_typeof(x) = 'object' AND x ?| ARRAY['content_base64', 'content_hex']) THEN
+        PERFORM mreg_internal.audit_mask(mreg_internal.audit_redact(jsonb_build_object('artifacts', artifacts)));
+    END IF;
     clear := metadata;      -- personal values are stored apart, masked here
     metadata := mreg_internal.mask_personal(pid, 'model_version', metadata);
     IF metadata IS DISTINCT FROM clear THEN

@@ -88,8 +88,10 @@ BEGIN
                 AND NOT p.prosecdef
                 AND p.prorettype OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.trigger'::pg_catalog.regtype, 'pg_catalog.event_trigger'::pg_catalog.regtype])
                 AND p.prosrc OPERATOR(pg_catalog.<>) 'mreg_api_call'
-                AND p.oid OPERATOR(pg_catalog.<>) 'mreg_internal.access_rows(pg_catalog.oid)'::pg_catalog.regprocedure
-                AND p.oid OPERATOR(pg_catalog.<>) 'mreg_internal.add_guards(pg_catalog.text, pg_catalog.name[])'::pg_catalog.regprocedure LOOP
+                AND p.oid OPERATOR(pg_catalog.<>) ALL (ARRAY['mreg_internal.access_rows(pg_catalog.oid)'::pg_catalog.regprocedure,
+                        'mreg_internal.add_guards(pg_catalog.text, pg_catalog.name[])'::pg_catalog.regprocedure,
+                        -- refuses non-superusers itself; no grant is cleaner
+                        'mreg_internal.audit(pg_catalog.int8, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb)'::pg_catalog.regprocedure]) LOOP
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO mreg_reader', f);
     END LOOP;
 END
@@ -121,12 +123,16 @@ REVOKE SELECT ON mreg.personal_data FROM mreg_reader;
 -- superuser, which bypasses it, and check visibility themselves).  Only
 -- SELECT policies exist: with row-level security on, an INSERT, UPDATE or
 -- DELETE without a policy is refused or touches nothing, whatever table
--- privileges someone was given.  The readable projects are computed once
--- per query (an InitPlan) from the cache in src/access.c.
+-- privileges someone was given.  Read visibility is one call per row of
+-- mreg_internal.can_read(project_id): a binary search in the cache of
+-- src/access.c.  (An InitPlan with the readable projects' ids, one per
+-- table of a query, costs more: a view joining four tables ran four, and
+-- `= ANY (array)` compares every id of it with every row the scan reads.)
+-- Admin and audit visibility, rarer, read projects_with() once per query.
 DO $$
 DECLARE
     t pg_catalog.record;
-    readable pg_catalog.text := 'project_id OPERATOR(pg_catalog.=) ANY ((SELECT mreg_internal.projects_with(''read''))::pg_catalog.int8[])';
+    readable pg_catalog.text := 'mreg_internal.can_read(project_id)';
     rule pg_catalog.text;
 BEGIN
     FOR t IN SELECT c.relname,
@@ -138,7 +144,7 @@ BEGIN
                 AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']) LOOP
         rule := CASE
             WHEN t.relname OPERATOR(pg_catalog.=) 'project' THEN
-                'id OPERATOR(pg_catalog.=) ANY ((SELECT mreg_internal.projects_with(''read''))::pg_catalog.int8[])'
+                'mreg_internal.can_read(id)'
             WHEN t.relname OPERATOR(pg_catalog.=) 'access_grant' THEN
                 -- one's own grants (or a team's one belongs to); all of a project for its admins and auditors
                 'pg_catalog.pg_has_role(pg_catalog.to_regrole(pg_catalog.quote_ident(grantee)), ''MEMBER'')

@@ -63,7 +63,8 @@ errors=0
 run() {
 	local label=$1 part=$2 c=$3 rep=$4 script=$5 db=$6; shift 6
 	local out="$WORK/run.$part.$label.$c.$rep" tps lat rc=0
-	"$PGBENCH" -n -T "$T" -c "$c" -j "$c" -f "$script" "$@" -d "$db" >"$out.out" 2>"$out.err" || rc=$?
+	# the database last, as an argument: -d would be --debug (a line per message on stderr)
+	"$PGBENCH" -n -T "$T" -c "$c" -j "$c" -f "$script" "$@" "$db" >"$out.out" 2>"$out.err" || rc=$?
 	tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$out.out")
 	lat=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$out.out")
 	if [ $rc != 0 ] || [ -z "$tps" ] || grep -q 'ERROR\|aborted' "$out.err"; then

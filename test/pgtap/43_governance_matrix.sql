@@ -250,6 +250,19 @@ SELECT is((SELECT string_agg(format('project %s: %s', coalesce(p.name, 'none'), 
              FROM gm_expected e LEFT JOIN mreg.project p ON p.id = e.project_id WHERE e.who = l.who AND e.tbl = t.tbl),
           format('%s sees exactly the rows of mreg.%s it may read', l.who, t.tbl))
   FROM gm_login l CROSS JOIN (SELECT DISTINCT tbl FROM gm_expected) t ORDER BY l.who, t.tbl;
+-- the same when the scans run in parallel workers (the read policy's function is parallel safe)
+SET LOCAL force_parallel_mode = on;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+CREATE TEMP TABLE gm_seen_parallel AS SELECT l.who, s.* FROM gm_login l CROSS JOIN LATERAL pg_temp.gm_seen(l.who) s;
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+SELECT is((SELECT count(*) FROM ((TABLE gm_seen EXCEPT ALL TABLE gm_seen_parallel)
+                                 UNION ALL (TABLE gm_seen_parallel EXCEPT ALL TABLE gm_seen)) d), 0::bigint,
+          'every login sees the same rows when its scans run in parallel workers');
 
 -- ---------------------------------------------------------------- functions
 CREATE TEMP VIEW gm_fn AS
