@@ -207,6 +207,13 @@ SELECT is((SELECT count(*) FROM mreg.audit_log WHERE action = 'erase_personal_da
           'erasures are audited');
 SELECT is((SELECT count(*) FROM mreg.personal_data WHERE entity_kind = 'model_version' AND entity_id = :vid), 0::bigint,
           'the values are gone from the registry');
+-- inline bytes never reach the audit log, even in an argument long enough to be logged cut
+SELECT mreg.register_model_version('hr', 'blob', '1.0.0', artifacts =>
+         jsonb_build_array(jsonb_build_object('name', 'w', 'content_base64', encode(convert_to(repeat('zq-secret-bytes-', 200), 'UTF8'), 'base64'))));
+SELECT is((SELECT count(*) FROM mreg.audit_log WHERE after::text LIKE '%' || left(encode(convert_to(repeat('zq-secret-bytes-', 200), 'UTF8'), 'base64'), 40) || '%'),
+          0::bigint, 'a long inline artifact is not logged, not even its first bytes');
+SELECT is((SELECT after->'artifacts'->0->>'content' FROM mreg.audit_log WHERE action = 'register_model_version' ORDER BY id DESC LIMIT 1),
+          '(inline bytes not logged)', 'the audit row says so');
 SELECT ok((SELECT ok FROM mreg.verify_audit_chain()), 'the audit chain is intact');
 
 SELECT * FROM finish();
