@@ -42,13 +42,20 @@ COMMENT ON FUNCTION mreg_internal.absolute_node(text, text) IS 'A node text rela
 
 CREATE FUNCTION mreg_internal.search_rows(ids bigint[])
     RETURNS SETOF mreg.search_doc
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
--- a string body: parsed when it runs, under the pinned search_path (a
--- BEGIN ATOMIC body would bind its functions at CREATE EXTENSION time)
+    SET plan_cache_mode = force_generic_plan    -- planning this query costs ten times running it for one version
+-- plpgsql: parsed when it runs, under the pinned search_path (a BEGIN ATOMIC
+-- body would bind its functions at CREATE EXTENSION time), and its plan is
+-- kept (the write path calls it for one version at a time)
 AS $$
+BEGIN
+    IF ids IS NULL THEN
+        ids := ARRAY(SELECT x.id FROM mreg.model_version x);
+    END IF;
+    RETURN QUERY
     SELECT NULL::bigint, v.id, v.project_id, v.model_id, v.run_id, p.name, m.name, v.version, v.status,
-           m.domain, m.task, m.framework, m.license, m.owner, m.team, m.constraints,
+           m.domain, m.task, m.framework, m.license, m.owner::text, m.team, m.constraints,
            COALESCE(r.ended_at, v.created_at), r.duration, v.created_at,
            mreg_internal.version_node(p.name, m.name, v.version), mreg_internal.node_text(p.name, 'model', m.name),
            -- the weighted text
@@ -98,15 +105,16 @@ AS $$
           SELECT string_agg(DISTINCT d.name, ' ') AS names,
                  COALESCE(array_agg(DISTINCT mreg_internal.facet('dataset', d.name)), '{}')
                  || COALESCE(array_agg(DISTINCT mreg_internal.facet('data_domain', d.domain)) FILTER (WHERE d.domain IS NOT NULL), '{}') AS facets
-            FROM mreg.dataset d
-           WHERE d.id IN (SELECT dv.dataset_id FROM mreg.run_dataset rd JOIN mreg.dataset_version dv ON dv.id = rd.dataset_version_id
-                           WHERE rd.run_id = v.run_id)
-              OR (d.project_id, d.name) IN (
-                     SELECT COALESCE((SELECT op.id FROM mreg.project op WHERE op.name = (regexp_match(n, '^([A-Za-z0-9_.-]+)/dataset:'))[1]),
-                                     v.project_id),
-                            btrim((regexp_match(COALESCE(mreg.lineage_family(n), n), 'dataset:(.*)$'))[1], '"')
-                       FROM mreg.lineage_nodes(v.provenance) n
-                      WHERE n ~ '^([A-Za-z0-9_.-]+/)?dataset:')
+            FROM (SELECT dv.dataset_id AS id FROM mreg.run_dataset rd JOIN mreg.dataset_version dv ON dv.id = rd.dataset_version_id
+                   WHERE rd.run_id = v.run_id
+                  UNION
+                  SELECT d2.id FROM mreg.lineage_nodes(v.provenance) n
+                    JOIN mreg.dataset d2
+                      ON d2.project_id = COALESCE((SELECT op.id FROM mreg.project op
+                                                    WHERE op.name = (regexp_match(n, '^([A-Za-z0-9_.-]+)/dataset:'))[1]), v.project_id)
+                     AND d2.name = btrim((regexp_match(COALESCE(mreg.lineage_family(n), n), 'dataset:(.*)$'))[1], '"')
+                   WHERE n ~ '^([A-Za-z0-9_.-]+/)?dataset:') used
+            JOIN mreg.dataset d ON d.id = used.id
       ) ds
       -- what its provenance contains: each node and its family, relative and absolute
       CROSS JOIN LATERAL (
@@ -118,7 +126,8 @@ AS $$
                  CASE WHEN n !~ '^[^:]*/' THEN mreg_internal.facet('uses', mreg.lineage_family(mreg_internal.absolute_node(n, p.name))) END]) x
            WHERE x IS NOT NULL AND n <> mreg_internal.version_node(NULL, m.name, v.version)    -- not itself
       ) up
-     WHERE ids IS NULL OR v.id = ANY (ids);
+     WHERE v.id = ANY (ids);
+END
 $$;
 COMMENT ON FUNCTION mreg_internal.search_rows(bigint[]) IS
     'The search documents of some model versions (NULL: all), computed from the registry''s tables';
