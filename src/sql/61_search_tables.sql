@@ -10,8 +10,9 @@
 --   facets    exact lexemes, one per fielded fact, e.g. domain:fraud,
 --             tag:team=risk, feature:age, uses:dataset:imagenet@2024 and
 --             its family uses:dataset:imagenet, data_domain:finance
--- and the latest metric values apart (mreg.search_metric), so that every
--- filter of the query language is an index lookup.
+-- and the latest metric values apart (mreg.search_metric), so that words,
+-- fields and metric thresholds are index lookups (version:, trained:,
+-- duration: and importance: filter the rows the others found).
 --
 -- Row-level security applies to both tables like to every other; the
 -- indexes stay usable under it because the match operator mreg.@@ is

@@ -57,7 +57,7 @@ BEGIN
     SELECT NULL::bigint, v.id, v.project_id, v.model_id, v.run_id, p.name, m.name, v.version, v.status,
            m.domain, m.task, m.framework, m.license, m.owner::text, m.team, m.constraints,
            COALESCE(r.ended_at, v.created_at), r.duration, v.created_at,
-           mreg_internal.version_node(p.name, m.name, v.version), mreg_internal.node_text(p.name, 'model', m.name),
+           nd.node, nd.model_node,
            -- the weighted text
            setweight(to_tsvector('simple', m.name) || to_tsvector(mreg.search_config(), m.name), 'A')
            || setweight(to_tsvector(mreg.search_config(), mreg_internal.search_text(concat_ws(' ', m.description,
@@ -80,19 +80,23 @@ BEGIN
       JOIN mreg.model m ON m.id = v.model_id
       JOIN mreg.project p ON p.id = v.project_id
       LEFT JOIN mreg.run r ON r.id = v.run_id
+      -- the version's and the model's node texts, computed once (each is a lineage parse)
+      CROSS JOIN LATERAL (SELECT mreg_internal.version_node(p.name, m.name, v.version) AS node,
+                                 mreg_internal.node_text(p.name, 'model', m.name) AS model_node,
+                                 mreg_internal.version_node(NULL, m.name, v.version) AS relative_node) nd
       -- tags of the version and of its model
       CROSS JOIN LATERAL (
           SELECT string_agg(t.key || ' ' || t.value, ' ') AS words,
                  COALESCE(array_agg(mreg_internal.facet('tag', t.key || '=' || t.value))
                           || array_agg(mreg_internal.facet('tag', t.key)), '{}') AS facets
             FROM mreg.tag t
-           WHERE t.node IN (mreg_internal.version_node(p.name, m.name, v.version), mreg_internal.node_text(p.name, 'model', m.name))
+           WHERE t.node IN (nd.node, nd.model_node)
       ) tg
       -- notes on the version and on its model (the current ones: notes are append-only)
       CROSS JOIN LATERAL (
           SELECT string_agg(a.note, ' ' ORDER BY a.id) AS notes
             FROM mreg.annotation a
-           WHERE a.node IN (mreg_internal.version_node(p.name, m.name, v.version), mreg_internal.node_text(p.name, 'model', m.name))
+           WHERE a.node IN (nd.node, nd.model_node)
       ) an
       -- features its run used, with their importance
       CROSS JOIN LATERAL (
@@ -120,11 +124,11 @@ BEGIN
       CROSS JOIN LATERAL (
           SELECT COALESCE(array_agg(DISTINCT x), '{}') AS facets
             FROM mreg.lineage_nodes(v.provenance) n
+           CROSS JOIN LATERAL (SELECT CASE WHEN n !~ '^[^:]*/' THEN mreg_internal.absolute_node(n, p.name) END AS abs) a
            CROSS JOIN LATERAL unnest(ARRAY[
                  mreg_internal.facet('uses', n), mreg_internal.facet('uses', mreg.lineage_family(n)),
-                 CASE WHEN n !~ '^[^:]*/' THEN mreg_internal.facet('uses', mreg_internal.absolute_node(n, p.name)) END,
-                 CASE WHEN n !~ '^[^:]*/' THEN mreg_internal.facet('uses', mreg.lineage_family(mreg_internal.absolute_node(n, p.name))) END]) x
-           WHERE x IS NOT NULL AND n <> mreg_internal.version_node(NULL, m.name, v.version)    -- not itself
+                 mreg_internal.facet('uses', a.abs), mreg_internal.facet('uses', mreg.lineage_family(a.abs))]) x
+           WHERE x IS NOT NULL AND n <> nd.relative_node    -- not itself
       ) up
      WHERE v.id = ANY (ids);
 END
