@@ -4,6 +4,12 @@
 MREG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PG_MAJOR=${PG_MAJOR:-15}
 PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+# MREG_PG_PREFIX=/opt/NAME: build against a private copy of the server made
+# there (PostgreSQL finds its lib and share folders relative to its binaries),
+# so several checkouts can install and test at once without swapping mreg.so
+# under each other's clusters.  Unset (CI, make demo): the system server.
+MREG_PG_PREFIX=${MREG_PG_PREFIX:-}
+[ -n "$MREG_PG_PREFIX" ] && PGBIN=$MREG_PG_PREFIX/lib/postgresql/$PG_MAJOR/bin
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; AS_PG="runuser -u postgres --"
 else SUDO="sudo"; AS_PG="sudo -u postgres --"; fi
@@ -34,9 +40,21 @@ install_missing() {
 
 bootstrap() {
 	install_missing $MREG_PACKAGES ${MREG_EXTRA_PACKAGES:-}
+	[ -z "$MREG_PG_PREFIX" ] || private_server
 	[ -x "$PGBIN/postgres" ] || die "no PostgreSQL $PG_MAJOR server in $PGBIN"
 	export PG_CONFIG=$PGBIN/pg_config
 	[ -x "$PG_CONFIG" ] || PG_CONFIG=$(command -v pg_config)
+}
+
+# The private copy of the server for MREG_PG_PREFIX, made once (after the
+# packages, so it has pgTAP and the contrib modules).  Headers are shared.
+private_server() {
+	[ -x "$PGBIN/postgres" ] && return 0
+	log "private server copy in $MREG_PG_PREFIX"
+	$SUDO mkdir -p "$MREG_PG_PREFIX/lib/postgresql" "$MREG_PG_PREFIX/share/postgresql" "$MREG_PG_PREFIX/include" || die "mkdir $MREG_PG_PREFIX"
+	$SUDO cp -a "/usr/lib/postgresql/$PG_MAJOR" "$MREG_PG_PREFIX/lib/postgresql/" || die "copying the server failed"
+	$SUDO cp -a "/usr/share/postgresql/$PG_MAJOR" "$MREG_PG_PREFIX/share/postgresql/" || die "copying the server failed"
+	$SUDO ln -sfn /usr/include/postgresql "$MREG_PG_PREFIX/include/postgresql"
 }
 
 # Build as the invoking user, install with root rights.  make only redoes
@@ -104,7 +122,7 @@ cluster_stop() {
 # One install of mreg.so at a time on this machine: runs from other checkouts
 # would otherwise swap the module and script under each other's clusters.
 take_lock() {
-	local lock=${TMPDIR:-/tmp}/mreg-test.lock
+	local lock=${TMPDIR:-/tmp}/mreg-test${MREG_PG_PREFIX:+-$(basename "$MREG_PG_PREFIX")}.lock
 	exec 9>>"$lock"; chmod 666 "$lock" 2>/dev/null
 	flock -w "${1:-1800}" 9 || die "another mreg build holds $lock"
 }
