@@ -136,6 +136,16 @@ CREATE TRIGGER no_truncate BEFORE TRUNCATE ON mreg.event_batch
     FOR EACH STATEMENT EXECUTE FUNCTION mreg_internal.forbid_truncate();
 
 -- ---------------------------------------------------------------- emitting
+-- The NOTIFY payload of an event: its id, kind, project id, entity and
+-- entity id, nothing else (no names, no values, no detail).
+CREATE FUNCTION mreg_internal.event_payload(id bigint, kind text, project_id bigint, entity text, entity_id bigint)
+    RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN pg_catalog.json_build_object('id', id, 'kind', kind, 'project_id', project_id,
+                                    'entity', entity, 'entity_id', entity_id)::text;
+COMMENT ON FUNCTION mreg_internal.event_payload(bigint, text, bigint, text, bigint) IS
+    'The NOTIFY mreg_events payload of an event: {"id", "kind", "project_id", "entity", "entity_id"} (ids and kinds only: LISTEN has no privilege check)';
+
 -- The row and the notification, in the caller's transaction.  The
 -- transaction's id is assigned before the event's id is drawn (see
 -- consume_events: a horizon relies on it).  The notification goes out at
@@ -153,8 +163,7 @@ BEGIN
     INSERT INTO mreg.event (project_id, kind, entity, entity_id, detail)
     VALUES (project_id, kind, entity, entity_id, coalesce(detail, '{}'))
     RETURNING id INTO eid;
-    PERFORM pg_notify('mreg_events', json_build_object('id', eid, 'kind', kind, 'project_id', project_id,
-                                                       'entity', entity, 'entity_id', entity_id)::text);
+    PERFORM pg_notify('mreg_events', mreg_internal.event_payload(eid, kind, project_id, entity, entity_id));
     RETURN eid;
 END
 $$;
