@@ -227,6 +227,7 @@ BEGIN
             WHEN t.relname = 'access_grant' THEN
                 format('pg_has_role(%L, grantee, ''MEMBER'') OR project_id = ANY (%L)', who, overseen)
             WHEN t.relname = 'audit_log' THEN format('project_id = ANY (%L) OR project_id IS NULL', audited)
+            WHEN t.relname IN ('event_consumer', 'event_batch') THEN format('pg_has_role(%L, consumer_role, ''MEMBER'')', who)
             WHEN t.relname = 'row_history' THEN
                 format('(project_id IS NULL OR project_id = ANY (%L)) AND (table_name <> ''access_grant'' OR project_id = ANY (%L))',
                        readable, overseen)
@@ -319,7 +320,8 @@ INSERT INTO gm_entry VALUES
     ('artifact_content', 'mreg_reader'), ('access_report', 'mreg_reader'),
     ('set_policy', 'mreg_admin'), ('request_review', 'mreg_contributor'),
     ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin'),
-    ('personal_data', 'mreg_reader'), ('erase_personal_data', 'mreg_admin'), ('reindex_search', 'mreg_admin');
+    ('personal_data', 'mreg_reader'), ('erase_personal_data', 'mreg_admin'), ('reindex_search', 'mreg_admin'),
+    ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -376,6 +378,8 @@ INSERT INTO gm_call VALUES
     ('access_report', NULL, false, $$SELECT count(*) FROM mreg.access_report()$$),
     ('escalate_overdue', NULL, false, $$SELECT mreg.escalate_overdue()$$),
     ('reindex_search', NULL, false, $$SELECT mreg.reindex_search()$$),
+    ('consume_events', NULL, false, $$SELECT count(*) FROM mreg.consume_events('gm%2$s')$$),
+    ('purge_events', NULL, false, $$SELECT mreg.purge_events(now())$$),
     ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": 1}')$$),
     ('personal_data', 'privacy', true,
      $$SELECT mreg.personal_data('model_version', %3$s) FROM (SELECT mreg.set_purpose('matrix')) s$$),
