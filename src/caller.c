@@ -57,6 +57,7 @@ typedef struct AuditNote
 	char	   *target;
 	Jsonb	   *before;
 	Jsonb	   *mask;			/* arguments to log as given here (personal data masked) */
+	bool		skip;			/* the body asked for no audit row (mreg_internal.audit_skip) */
 } AuditNote;
 
 static Oid	caller_stack[MAX_API_DEPTH];
@@ -431,7 +432,8 @@ mreg_api_call(PG_FUNCTION_ARGS)
 	PG_TRY();
 	{
 		result = FunctionCallInvoke(inner);
-		write_audit(fcinfo, (ApiEntryCache *) fcinfo->flinfo->fn_extra, result, inner->isnull);
+		if (!notes[api_depth - 1].skip)
+			write_audit(fcinfo, (ApiEntryCache *) fcinfo->flinfo->fn_extra, result, inner->isnull);
 	}
 	PG_FINALLY();
 	{
@@ -531,5 +533,21 @@ mreg_caller_audit_mask(PG_FUNCTION_ARGS)
 	else
 		note->mask = DatumGetJsonbPCopy(PointerGetDatum(args));
 	MemoryContextSwitchTo(old);
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(mreg_caller_audit_skip);
+
+/*
+ * mreg_internal.audit_skip(): the running API call writes no audit row.  For
+ * bodies whose call changed nothing worth keeping (an event consumer's poll
+ * that found nothing and acknowledged nothing); nobody but the owner may
+ * execute it, and outside the API it does nothing.
+ */
+Datum
+mreg_caller_audit_skip(PG_FUNCTION_ARGS)
+{
+	if (api_depth > 0)
+		notes[api_depth - 1].skip = true;
 	PG_RETURN_VOID();
 }

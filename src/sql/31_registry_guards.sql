@@ -18,6 +18,11 @@ BEGIN
        AND current_setting('mreg_internal.dropping_draft', true) = 'on' THEN
         RETURN NULL;
     END IF;
+    -- the retention of the event outbox (mreg.purge_events, 76_events.sql): only inside the API
+    IF TG_TABLE_NAME = 'event' AND TG_OP = 'DELETE' AND mreg_internal.in_api()
+       AND current_setting('mreg_internal.purging_events', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     -- and one sanctioned rewrite: masking personal values in old rows (37_privacy.sql)
     IF TG_TABLE_NAME = 'row_history' AND TG_OP = 'UPDATE' AND mreg_internal.masking() THEN
         RETURN NULL;

@@ -43,7 +43,9 @@ BEGIN
             ('record_incident', 'mreg_contributor'), ('resolve_incident', 'mreg_contributor'),
             ('record_health', 'mreg_contributor'), ('create_health_partitions', 'mreg_contributor'),
             ('drop_health_before', 'mreg_admin'),
-            ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor')
+            ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor'),
+            -- event stream (76_events.sql): consuming moves the caller's own cursor
+            ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p
@@ -96,6 +98,8 @@ BEGIN
                 AND p.prosrc OPERATOR(pg_catalog.<>) 'mreg_api_call'
                 AND p.oid OPERATOR(pg_catalog.<>) ALL (ARRAY['mreg_internal.access_rows(pg_catalog.oid)'::pg_catalog.regprocedure,
                         'mreg_internal.add_guards(pg_catalog.text, pg_catalog.name[])'::pg_catalog.regprocedure,
+                        -- lets a body leave out its audit row: for the bodies alone
+                        'mreg_internal.audit_skip()'::pg_catalog.regprocedure,
                         -- refuses non-superusers itself; no grant is cleaner
                         'mreg_internal.audit(pg_catalog.int8, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb)'::pg_catalog.regprocedure]) LOOP
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO mreg_reader', f);
@@ -163,6 +167,9 @@ BEGIN
                 'pg_catalog.pg_has_role(pg_catalog.to_regrole(pg_catalog.quote_ident(grantee)), ''MEMBER'')
                  OR project_id OPERATOR(pg_catalog.=) ANY ((SELECT mreg_internal.projects_with(''admin''))::pg_catalog.int8[])
                  OR project_id OPERATOR(pg_catalog.=) ANY ((SELECT mreg_internal.projects_with(''audit''))::pg_catalog.int8[])'
+            WHEN t.relname OPERATOR(pg_catalog.=) ANY (ARRAY['event_consumer', 'event_batch']) THEN
+                -- a consumer is its role's (or a team's one belongs to)
+                'pg_catalog.pg_has_role(pg_catalog.to_regrole(pg_catalog.quote_ident(consumer_role)), ''MEMBER'')'
             WHEN t.relname OPERATOR(pg_catalog.=) 'audit_log' THEN
                 'project_id OPERATOR(pg_catalog.=) ANY ((SELECT mreg_internal.projects_with(''audit''))::pg_catalog.int8[])
                  OR (project_id IS NULL AND pg_catalog.pg_has_role(''mreg_auditor'', ''MEMBER''))'

@@ -252,6 +252,7 @@ BEGIN
             WHEN t.relname = 'access_grant' THEN
                 format('pg_has_role(%L, grantee, ''MEMBER'') OR project_id = ANY (%L)', who, overseen)
             WHEN t.relname = 'audit_log' THEN format('project_id = ANY (%L) OR project_id IS NULL', audited)
+            WHEN t.relname IN ('event_consumer', 'event_batch') THEN format('pg_has_role(%L, consumer_role, ''MEMBER'')', who)
             WHEN t.relname = 'row_history' THEN
                 format('(project_id IS NULL OR project_id = ANY (%L)) AND (table_name <> ''access_grant'' OR project_id = ANY (%L))',
                        readable, overseen)
@@ -348,7 +349,8 @@ INSERT INTO gm_entry VALUES
     ('define_environment', 'mreg_admin'), ('promote', 'mreg_publisher'), ('rollback', 'mreg_publisher'),
     ('record_incident', 'mreg_contributor'), ('resolve_incident', 'mreg_contributor'),
     ('record_health', 'mreg_contributor'), ('create_health_partitions', 'mreg_contributor'),
-    ('drop_health_before', 'mreg_admin'), ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor');
+    ('drop_health_before', 'mreg_admin'), ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor'),
+    ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -406,6 +408,8 @@ INSERT INTO gm_call VALUES
     ('access_report', NULL, false, $$SELECT count(*) FROM mreg.access_report()$$),
     ('escalate_overdue', NULL, false, $$SELECT mreg.escalate_overdue()$$),
     ('reindex_search', NULL, false, $$SELECT mreg.reindex_search()$$),
+    ('consume_events', NULL, false, $$SELECT count(*) FROM mreg.consume_events('gm%2$s')$$),
+    ('purge_events', NULL, false, $$SELECT mreg.purge_events(now())$$),
     ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": 1}')$$),
     ('personal_data', 'privacy', true,
      $$SELECT mreg.personal_data('model_version', %3$s) FROM (SELECT mreg.set_purpose('matrix')) s$$),

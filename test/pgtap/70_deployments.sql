@@ -107,6 +107,11 @@ SELECT throws_ok($$UPDATE mreg.deployment SET traffic_pct = 1 WHERE id = $$ || :
                  'a deployment changes only through the API, even for a superuser');
 SELECT throws_ok($$DELETE FROM mreg.deployment WHERE id = $$ || :p3, '42501', NULL, 'nor is it deleted');
 
+-- each event is in the outbox too, in the same transaction (76_events.sql)
+SELECT results_eq($$SELECT e.kind, e.entity_id FROM mreg.event e WHERE e.kind LIKE 'deployment.%' ORDER BY e.id DESC LIMIT 2$$,
+                  $$VALUES ('deployment.rollback'::text, pg_temp.id('p3')), ('deployment.promotion', pg_temp.id('p2'))$$,
+                  'deployment events reach the event outbox');
+
 -- model_overview shows what is live from the deployments
 SELECT is((SELECT live FROM mreg.model_overview WHERE model = 'churn'),
           '{"staging": ["1.1.0"], "production": ["1.0.0"]}'::jsonb, 'model_overview.live follows the deployments');
@@ -126,6 +131,8 @@ SELECT set_config('dp70.i1', :'i1', false) IS NOT NULL AS set;
 SELECT is((SELECT severity FROM mreg.incident WHERE id = :i1), 'high', 'severity is normalised');
 SELECT lives_ok($$SELECT mreg.resolve_incident($$ || :i1 || $$, 'scaled up')$$, 'an incident is resolved with a note');
 SELECT throws_ok($$SELECT mreg.resolve_incident($$ || :i1 || $$, 'again')$$, '55000', NULL, 'resolving twice is 55000');
+SELECT results_eq($$SELECT kind, entity_id FROM mreg.event WHERE entity = 'incident' ORDER BY id$$,
+                  $$VALUES ('incident.opened'::text, pg_temp.id('i1')), ('incident.resolved', pg_temp.id('i1'))$$, 'and events of the outbox');
 SELECT results_eq($$SELECT kind, incident_id FROM mreg.deployment_event WHERE incident_id IS NOT NULL ORDER BY id$$,
                   $$VALUES ('incident_opened'::text, pg_temp.id('i1')::bigint), ('incident_resolved', pg_temp.id('i1'))$$, 'both are deployment events');
 
