@@ -43,7 +43,7 @@ AS $$
 BEGIN
     IF v = 0 THEN
         RETURN '0';
-    ELSIF v <> v OR v IN ('Infinity'::float8, '-Infinity'::float8) THEN
+    ELSIF v IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN    -- NaN = NaN in PostgreSQL
         RETURN v::text;
     ELSIF abs(v) >= 1e6 OR abs(v) < 1e-3 THEN
         RETURN btrim(to_char(v, '9.999EEEE'));
@@ -77,28 +77,35 @@ BEGIN
     IF lo > hi THEN
         pad := lo; lo := hi; hi := pad;
     END IF;
-    IF lo = hi THEN
-        pad := CASE WHEN lo = 0 THEN 1 ELSE abs(lo) * 0.05 END;
-        lo := lo - pad;
-        hi := hi + pad;
-    END IF;
-    span := hi - lo;
-    raw := span / 5;
-    IF raw > 0 AND raw < 'Infinity'::float8 THEN
-        mag := power(10::float8, floor(log(raw)));
-        IF mag > 0 AND mag < 'Infinity'::float8 THEN
-            norm := raw / mag;
-            step := CASE WHEN norm < 1.5 THEN 1 WHEN norm < 3 THEN 2 WHEN norm < 7 THEN 5 ELSE 10 END * mag;
+    BEGIN
+        -- float8 arithmetic raises on overflow: a span beyond float8 falls through to the ends
+        IF lo = hi THEN
+            pad := CASE WHEN lo = 0 THEN 1 ELSE abs(lo) * 0.05 END;
+            lo := lo - pad;
+            hi := hi + pad;
         END IF;
-    END IF;
-    IF step IS NULL OR NOT (step > 0 AND step < 'Infinity'::float8)
-       OR floor(lo / step) * step < '-Infinity'::float8 OR ceil(hi / step) * step > 'Infinity'::float8 THEN
+        span := hi / 2 - lo / 2;                   -- half the span, which cannot overflow
+        raw := span / 2.5;
+        IF raw > 0 THEN
+            mag := power(10::float8, floor(log(raw)));
+            IF mag > 0 THEN
+                norm := raw / mag;
+                step := CASE WHEN norm < 1.5 THEN 1 WHEN norm < 3 THEN 2 WHEN norm < 7 THEN 5 ELSE 10 END * mag;
+                t0 := floor(lo / step) * step;
+                n := round((ceil(hi / step) * step - t0) / step)::int;
+            END IF;
+        END IF;
+    EXCEPTION WHEN numeric_value_out_of_range THEN
+        step := NULL;
+    END;
+    IF step IS NULL OR n IS NULL THEN
+        IF lo = hi THEN                            -- a constant near the end of float8
+            IF lo > 0 THEN lo := lo * 0.99; ELSE hi := hi * 0.99; END IF;
+        END IF;
         ticks := ARRAY[lo, hi];
         labels := ARRAY[lo::text, hi::text];
         RETURN;
     END IF;
-    t0 := floor(lo / step) * step;
-    n := round((ceil(hi / step) * step - t0) / step)::int;
     ticks := ARRAY(SELECT t0 + k * step FROM generate_series(0, n) k);
     dec := greatest(0, -floor(log(step))::int);
     big := greatest(abs(t0), abs(t0 + n * step)) >= 1e6 OR step < 1e-4;
@@ -203,7 +210,7 @@ BEGIN
         END IF;
         IF pt_value[k] IS NULL THEN
             CONTINUE;
-        ELSIF pt_value[k] <> pt_value[k] OR pt_value[k] IN ('Infinity'::float8, '-Infinity'::float8) THEN
+        ELSIF pt_value[k] IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN   -- NaN = NaN in PostgreSQL
             nbad := nbad + 1;
         ELSE
             nfin := nfin + 1;
@@ -273,7 +280,7 @@ BEGIN
                                  mreg_internal.chart_coord(pb - (p.v / 2 - lo / 2) / (hi / 2 - lo / 2) * (pb - pt))), ' ' ORDER BY p.xi)
           INTO pts
           FROM unnest(pt_series, pt_x, pt_value) AS p(si, xi, v)
-         WHERE p.si = s AND p.v = p.v AND p.v NOT IN ('Infinity'::float8, '-Infinity'::float8);
+         WHERE p.si = s AND p.v NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8);
         out := out || format('<g class="series" data-series="%s">', s);
         IF pts LIKE '% %' THEN
             out := out || format('<polyline points="%s" fill="none" stroke="%s" stroke-width="2"%s/>', pts, color, dash);
@@ -281,7 +288,7 @@ BEGIN
         FOR k IN 1..np LOOP
             CONTINUE WHEN pt_series[k] <> s OR pt_value[k] IS NULL;
             x := CASE WHEN nx = 1 THEN (pl + pr) / 2 ELSE pl + 24 + (pt_x[k] - 1) * (pr - pl - 48) / (nx - 1) END;
-            IF pt_value[k] <> pt_value[k] OR pt_value[k] IN ('Infinity'::float8, '-Infinity'::float8) THEN
+            IF pt_value[k] IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN
                 out := out || format('<g class="non-finite"><title>%s</title><path d="M %s %s l 8 8 m 0 -8 l -8 8" stroke="#d62728" stroke-width="2"/></g>',
                                      mreg_internal.markup_escape(coalesce(pt_tip[k], '') || ' (' || pt_value[k]::text || ': not plotted)'),
                                      mreg_internal.chart_coord(x - 4), mreg_internal.chart_coord(pt + 4));
