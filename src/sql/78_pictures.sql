@@ -189,10 +189,7 @@ DECLARE
     hi float8;
     nbad int := 0;
     nfin int := 0;
-    out text[] := '{}';
-    s int;
-    k int;
-    i int;
+    out text[] := '{}'::text[];
     x float8;
     y float8;
     color text;
@@ -560,22 +557,21 @@ DECLARE
     n int;
     missing bigint;
     r record;
-    i int;
-    heads text[] := '{}';          -- escaped project/model@version per column
-    c_project text[] := '{}';
-    c_model text[] := '{}';
-    c_version text[] := '{}';
-    c_status text[] := '{}';
-    c_aliases text[] := '{}';
-    c_registered text[] := '{}';
-    c_run text[] := '{}';
-    c_tags text[] := '{}';
-    c_notes text[] := '{}';
-    figures text[] := '{}';
+    heads text[] := '{}'::text[];          -- escaped project/model@version per column
+    c_project text[] := '{}'::text[];
+    c_model text[] := '{}'::text[];
+    c_version text[] := '{}'::text[];
+    c_status text[] := '{}'::text[];
+    c_aliases text[] := '{}'::text[];
+    c_registered text[] := '{}'::text[];
+    c_run text[] := '{}'::text[];
+    c_tags text[] := '{}'::text[];
+    c_notes text[] := '{}'::text[];
+    figures text[] := '{}'::text[];
     vnode text;
     mnode text;
     metrics_html text;
-    out text[] := '{}';
+    out text[] := '{}'::text[];
 BEGIN
     IF version_ids IS NULL OR array_position(version_ids, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'version_ids must not be null or hold nulls' USING ERRCODE = 'null_value_not_allowed';
