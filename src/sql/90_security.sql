@@ -37,7 +37,13 @@ BEGIN
             ('reindex_search', 'mreg_admin'),
             -- policies and reviews (46_api_policy.sql, 47_api_review.sql)
             ('set_policy', 'mreg_admin'), ('request_review', 'mreg_contributor'),
-            ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin')
+            ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin'),
+            -- deployments and monitoring (72_api_deploy.sql, 73_health.sql, 74_api_monitor.sql)
+            ('define_environment', 'mreg_admin'), ('promote', 'mreg_publisher'), ('rollback', 'mreg_publisher'),
+            ('record_incident', 'mreg_contributor'), ('resolve_incident', 'mreg_contributor'),
+            ('record_health', 'mreg_contributor'), ('create_health_partitions', 'mreg_contributor'),
+            ('drop_health_before', 'mreg_admin'),
+            ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p
@@ -117,6 +123,10 @@ REVOKE SELECT ON mreg.audit_log FROM mreg_reader;
 GRANT SELECT ON mreg.audit_log TO mreg_auditor;
 -- personal values: only through mreg.personal_data() (privacy, purpose, audited)
 REVOKE SELECT ON mreg.personal_data FROM mreg_reader;
+-- health signals: COPY in (the one table written outside the API: 73_health.sql
+-- checks every row in C), read through mreg.health
+REVOKE SELECT ON mreg.health_signal FROM mreg_reader;
+GRANT INSERT ON mreg.health_signal TO mreg_contributor;
 
 -- ---------------------------------------------------------------- row-level security
 -- Every table, FORCE (the owner obeys it too; the API's bodies run as a
@@ -141,7 +151,10 @@ BEGIN
                         AND NOT a.attisdropped) AS project_not_null
                FROM pg_catalog.pg_class c
               WHERE c.relnamespace OPERATOR(pg_catalog.=) 'mreg'::pg_catalog.regnamespace
-                AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']) LOOP
+                AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p'])
+                -- COPY FROM refuses tables with row-level security: health_signal
+                -- has no SELECT for anyone and is read through mreg.health
+                AND c.relname OPERATOR(pg_catalog.<>) 'health_signal' LOOP
         rule := CASE
             WHEN t.relname OPERATOR(pg_catalog.=) 'project' THEN
                 'mreg_internal.can_read(id)'
@@ -181,7 +194,9 @@ DECLARE
 BEGIN
     FOR v IN SELECT c.relname FROM pg_catalog.pg_class c
               WHERE c.relnamespace OPERATOR(pg_catalog.=) 'mreg'::pg_catalog.regnamespace
-                AND c.relkind OPERATOR(pg_catalog.=) 'v' LOOP
+                AND c.relkind OPERATOR(pg_catalog.=) 'v'
+                -- mreg.health reads the write-only health_signal as the owner, filtered by can_read
+                AND c.relname OPERATOR(pg_catalog.<>) 'health' LOOP
         EXECUTE pg_catalog.format('ALTER VIEW mreg.%I SET (security_invoker = true)', v);
     END LOOP;
 END
@@ -243,7 +258,10 @@ BEGIN
        AND EXISTS (SELECT FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
                     WHERE d.classid = 'pg_class'::regclass AND d.objid = c2.oid AND d.deptype = 'e' AND x.extname = 'mreg')
        AND a.grantee <> c2.relowner
-       AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES');
+       AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES')
+       -- the one sanctioned write privilege: COPY of health signals (73_health.sql)
+       AND NOT (c2.oid = 'mreg.health_signal'::regclass AND a.privilege_type = 'INSERT'
+                AND a.grantee = 'mreg_contributor'::regrole);
     IF bad IS NULL THEN
         -- column privileges too: GRANT REFERENCES (id) would probe hidden ids just the same
         SELECT string_agg(DISTINCT format('%s (%I) on %s to %s', a.privilege_type, t.attname, c2.oid::regclass,

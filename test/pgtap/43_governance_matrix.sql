@@ -36,13 +36,15 @@ SELECT mreg.create_project('gm_a');
 SELECT mreg.create_project('gm_b');
 SELECT mreg.create_project('gm_pub', NULL, 'public');
 
-CREATE TEMP TABLE gm_ids (project text PRIMARY KEY, run_id bigint, v1 bigint, v0 bigint);
+CREATE TEMP TABLE gm_ids (project text PRIMARY KEY, run_id bigint, v1 bigint, v0 bigint, dep bigint, inc bigint);
 DO $$
 DECLARE
     p text;
     r bigint;
     v1 bigint;
     v0 bigint;
+    dep bigint;
+    inc bigint;
 BEGIN
     FOREACH p IN ARRAY ARRAY['gm_a', 'gm_b', 'gm_pub'] LOOP
         PERFORM mreg.register_dataset_version(p, 'ds', '1', 's3://ds/1');
@@ -65,7 +67,14 @@ BEGIN
         PERFORM mreg.set_vocabulary_mode(p, 'domain', 'open');
         PERFORM mreg.add_term('domain', 'gm-local-' || p, NULL, p);
         PERFORM mreg.grant_access(p, 'gm43_dummy', 'read');               -- for revoke_access below
-        INSERT INTO gm_ids VALUES (p, r, v1, v0);
+        -- deployments: m@1.0.0 live in staging; other live in dev with 1.0.0 to roll back to
+        dep := mreg.promote(p, 'm', '1.0.0', 'staging');
+        inc := mreg.record_incident(dep, 'low', 'matrix incident');
+        PERFORM mreg.promote(p, 'other', '1.0.0', 'dev');
+        PERFORM mreg.register_model_version(p, 'other', '1.1.0');
+        PERFORM mreg.promote(p, 'other', '1.1.0', 'dev');
+        PERFORM mreg.record_health(dep, now(), rps => 1);
+        INSERT INTO gm_ids VALUES (p, r, v1, v0, dep, inc);
     END LOOP;
 END
 $$;
@@ -120,8 +129,13 @@ SELECT is((SELECT count(*) FROM gm_rel WHERE relkind IN ('r', 'p', 'v')) > 20, t
 SELECT is((SELECT string_agg(relname, ', ') FROM gm_rel WHERE relkind IN ('m', 'f')), NULL,
           'no materialized view or foreign table (neither obeys row-level security)');
 SELECT is((SELECT string_agg(c.relname, ', ') FROM pg_class c
-            WHERE c.relnamespace = 'mreg_internal'::regnamespace AND c.relkind IN ('r', 'p', 'v')), NULL,
-          'no table or view in mreg_internal (all rules below look at schema mreg)');
+            WHERE c.relnamespace = 'mreg_internal'::regnamespace AND c.relkind IN ('r', 'p', 'v')
+              AND NOT (c.relispartition AND c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'mreg.health_signal'::regclass))), NULL,
+          'no table or view in mreg_internal but the partitions of health_signal (all rules below look at schema mreg)');
+SELECT is((SELECT string_agg(format('%s on %s', a.privilege_type, c.oid::regclass), ', ')
+             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid CROSS JOIN LATERAL aclexplode(c.relacl) a
+            WHERE i.inhparent = 'mreg.health_signal'::regclass AND a.grantee <> c.relowner), NULL,
+          'the partitions of health_signal grant nobody anything');
 
 -- No role has a write privilege on any table, view or sequence (table level or column level).
 SELECT is((SELECT string_agg(DISTINCT format('%s %s on %s', r.rolname, p.priv, c.relname), '; ')
@@ -130,6 +144,9 @@ SELECT is((SELECT string_agg(DISTINCT format('%s %s on %s', r.rolname, p.priv, c
                         UNION ALL SELECT 'public') r
             CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES']) p(priv)
             WHERE c.relkind <> 'S'
+              -- COPY of health signals: INSERT for contributors, checked per row in C (73_health.sql)
+              AND NOT (c.relname = 'health_signal' AND p.priv = 'INSERT' AND r.rolname <> 'public'
+                       AND CASE WHEN r.rolname <> 'public' THEN pg_has_role(r.rolname, 'mreg_contributor', 'MEMBER') END)
               AND (has_table_privilege(r.rolname, c.oid, p.priv)
                    OR (p.priv IN ('INSERT', 'UPDATE', 'REFERENCES') AND has_any_column_privilege(r.rolname, c.oid, p.priv)))),
           NULL, 'no role has INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER or REFERENCES on a registry table or view');
@@ -144,11 +161,18 @@ SELECT is((SELECT string_agg(DISTINCT format('%s on %s', a.privilege_type, c.rel
              FROM gm_rel c JOIN pg_class o ON o.oid = c.oid CROSS JOIN LATERAL aclexplode(o.relacl) a
             WHERE a.grantee = 0), NULL, 'PUBLIC holds nothing on a table, view or sequence');
 
--- Row-level security: enabled and forced on every table, with at least one policy.
+-- Row-level security: enabled and forced on every table, with at least one
+-- policy; but health_signal, which COPY writes (COPY FROM refuses a table
+-- with row-level security): nobody may read it, readers get mreg.health.
 SELECT ok(c.relrowsecurity AND c.relforcerowsecurity, format('mreg.%s: row-level security enabled and forced', c.relname))
-  FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind IN ('r', 'p') ORDER BY c.relname;
+  FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind IN ('r', 'p') AND c.relname <> 'health_signal' ORDER BY c.relname;
 SELECT ok(EXISTS (SELECT FROM pg_policy p WHERE p.polrelid = c.oid), format('mreg.%s has a policy', c.relname))
-  FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind IN ('r', 'p') ORDER BY c.relname;
+  FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind IN ('r', 'p') AND c.relname <> 'health_signal' ORDER BY c.relname;
+SELECT is((SELECT string_agg(r.rolname, ', ') FROM pg_roles r
+            WHERE (r.rolname LIKE 'mreg\_%' OR r.rolname LIKE 'gm43\_%') AND has_table_privilege(r.rolname, 'mreg.health_signal', 'SELECT')), NULL,
+          'nobody may SELECT mreg.health_signal');
+SELECT ok((SELECT 'security_barrier=true' = ANY (reloptions) FROM pg_class WHERE oid = 'mreg.health'::regclass),
+          'mreg.health, which reads it as the owner, is a security barrier');
 SELECT is((SELECT string_agg(format('%s on %s', p.polname, c.relname), ', ')
              FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
             WHERE c.relnamespace = 'mreg'::regnamespace AND p.polcmd <> 'r'), NULL,
@@ -160,7 +184,7 @@ SELECT is((SELECT string_agg(format('%s on %s', p.polname, c.relname), ', ')
 -- every view runs with the querying role's rights
 SELECT ok(coalesce('security_invoker=true' = ANY (c.reloptions) OR 'security_invoker=on' = ANY (c.reloptions), false),
           format('view mreg.%s is security_invoker', c.relname))
-  FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind = 'v' ORDER BY c.relname;
+  FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind = 'v' AND c.relname <> 'health' ORDER BY c.relname;
 SELECT is((SELECT string_agg(DISTINCT c.relname || ' (' || r.rolname || ')', ', ')
              FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
             WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind IN ('r', 'p', 'v') AND r.rolname LIKE 'mreg\_%'), NULL,
@@ -218,7 +242,8 @@ BEGIN
                FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind IN ('r', 'p', 'v') ORDER BY 1 LOOP
         IF NOT pg_has_role(who, 'mreg_reader', 'MEMBER')
            OR (t.relname = 'audit_log' AND NOT pg_has_role(who, 'mreg_auditor', 'MEMBER'))
-           OR t.relname = 'personal_data' THEN          -- only through mreg.personal_data()
+           OR t.relname = 'personal_data'               -- only through mreg.personal_data()
+           OR t.relname = 'health_signal' THEN          -- write-only: read through mreg.health
             tbl := t.relname; project_id := NULL; n := NULL; err := '42501';
             RETURN NEXT;
             CONTINUE;
@@ -319,7 +344,11 @@ INSERT INTO gm_entry VALUES
     ('artifact_content', 'mreg_reader'), ('access_report', 'mreg_reader'),
     ('set_policy', 'mreg_admin'), ('request_review', 'mreg_contributor'),
     ('approve', 'mreg_approver'), ('reject', 'mreg_approver'), ('escalate_overdue', 'mreg_admin'),
-    ('personal_data', 'mreg_reader'), ('erase_personal_data', 'mreg_admin'), ('reindex_search', 'mreg_admin');
+    ('personal_data', 'mreg_reader'), ('erase_personal_data', 'mreg_admin'), ('reindex_search', 'mreg_admin'),
+    ('define_environment', 'mreg_admin'), ('promote', 'mreg_publisher'), ('rollback', 'mreg_publisher'),
+    ('record_incident', 'mreg_contributor'), ('resolve_incident', 'mreg_contributor'),
+    ('record_health', 'mreg_contributor'), ('create_health_partitions', 'mreg_contributor'),
+    ('drop_health_before', 'mreg_admin'), ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -344,7 +373,8 @@ SELECT is((SELECT string_agg(DISTINCT format('%s to %s', f.sig, a.grantee::regro
 
 -- ---------------------------------------------------------------- what each write does for each login
 -- One call per entry (project-less ones once), with %1$s the project and
--- %2$s a fresh number, %3$s the id of the project's version m@1.0.0; priv is the project privilege it needs (NULL: none).
+-- %2$s a fresh number, %3$s the id of the project's version m@1.0.0, %4$s its deployment in staging,
+-- %5$s an open incident of it; priv is the project privilege it needs (NULL: none).
 -- Each call runs in a subtransaction that is rolled back, success or not,
 -- so no call changes what the next one finds.
 CREATE TEMP TABLE gm_call (entry name, priv text, per_project boolean, sql text);
@@ -379,7 +409,17 @@ INSERT INTO gm_call VALUES
     ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": 1}')$$),
     ('personal_data', 'privacy', true,
      $$SELECT mreg.personal_data('model_version', %3$s) FROM (SELECT mreg.set_purpose('matrix')) s$$),
-    ('erase_personal_data', 'privacy', true, $$SELECT mreg.erase_personal_data('model_version', %3$s)$$);
+    ('erase_personal_data', 'privacy', true, $$SELECT mreg.erase_personal_data('model_version', %3$s)$$),
+    ('define_environment', 'admin', true, $$SELECT mreg.define_environment('%1$s', 'gm%2$s')$$),
+    ('promote', 'publish', true, $$SELECT mreg.promote('%1$s', 'm', '1.0.0', 'staging')$$),
+    ('rollback', 'publish', true, $$SELECT mreg.rollback('%1$s', 'other', 'dev', 'matrix')$$),
+    ('record_incident', 'contribute', true, $$SELECT mreg.record_incident(%4$s, 'low', 'matrix %2$s')$$),
+    ('resolve_incident', 'contribute', true, $$SELECT mreg.resolve_incident(%5$s, 'matrix')$$),
+    ('record_health', 'contribute', true, $$SELECT mreg.record_health(%4$s, now(), rps => %2$s)$$),
+    ('create_health_partitions', NULL, false, $$SELECT mreg.create_health_partitions('2001-01-01', '2001-01-02')$$),
+    ('drop_health_before', NULL, false, $$SELECT mreg.drop_health_before('2000-01-01')$$),
+    ('log_drift', 'contribute', true, $$SELECT mreg.log_drift(%3$s, 'f', 'psi', 0.1)$$),
+    ('log_feedback', 'contribute', true, $$SELECT mreg.log_feedback(%3$s, '{"accuracy": 0.9}')$$);
 -- Entries whose calls need state of their own (a purpose, a review to vote
 -- on) are exercised per role in their own files.
 CREATE TEMP TABLE gm_call_elsewhere (entry name, file text);
@@ -407,14 +447,16 @@ END
 $$;
 
 -- the superuser can do every call (the calls themselves are right)
-SELECT is(pg_temp.gm_try(current_user, format(c.sql, p.project, row_number() OVER (), (SELECT v1 FROM gm_ids i WHERE i.project = p.project))), 'ok',
+SELECT is(pg_temp.gm_try(current_user, format(c.sql, p.project, row_number() OVER (), (SELECT v1 FROM gm_ids i WHERE i.project = p.project),
+                                               (SELECT dep FROM gm_ids i WHERE i.project = p.project), (SELECT inc FROM gm_ids i WHERE i.project = p.project))), 'ok',
           format('superuser: %s in %s works', c.entry, p.project))
   FROM gm_call c CROSS JOIN (VALUES ('gm_a'), ('gm_b'), ('gm_pub')) p(project)
  WHERE c.per_project OR p.project = 'gm_a';
 
 CREATE TEMP TABLE gm_outcome AS
 SELECT l.who, c.entry, c.priv, CASE WHEN c.per_project THEN p.project END AS project,
-       pg_temp.gm_try(l.who, format(c.sql, p.project, 1000 + row_number() OVER (), (SELECT v1 FROM gm_ids i WHERE i.project = p.project))) AS got,
+       pg_temp.gm_try(l.who, format(c.sql, p.project, 1000 + row_number() OVER (), (SELECT v1 FROM gm_ids i WHERE i.project = p.project),
+                                    (SELECT dep FROM gm_ids i WHERE i.project = p.project), (SELECT inc FROM gm_ids i WHERE i.project = p.project))) AS got,
        CASE WHEN NOT pg_has_role(l.who, e.lowest, 'MEMBER') THEN '42501'            -- no EXECUTE
             WHEN NOT c.per_project THEN 'ok'                                      -- membership is enough
             WHEN NOT pg_temp.gm_may(l.who, p.project, 'read') THEN '23503'       -- looks absent
