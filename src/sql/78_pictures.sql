@@ -492,48 +492,40 @@ COMMENT ON FUNCTION mreg_internal.lineage_svg(mreg.lineage, pg_catalog.text, pg_
     'A lineage drawn as inline SVG: columns by longest path from the sources, boxes coloured by kind with the node text as tooltip, the focus node outlined; over 80 nodes a note instead';
 
 -- ---------------------------------------------------------------- deployment state
--- The deployments of the versions, as table rows: environment (in the
--- project's order), state, traffic, endpoint, since, until.  Before the
--- deployment tables exist the section says so; the query is dynamic so this
--- file does not depend on them.
+-- The deployments of the versions (70_deploy_tables.sql), as table rows:
+-- environment (in the project's order), state, traffic, endpoint, since,
+-- until; "not deployed" for a version without any.
 CREATE FUNCTION mreg_internal.compare_deployments_html(ids pg_catalog.int8[], heads pg_catalog.text[]) RETURNS pg_catalog.text
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 DECLARE
-    dep regclass := to_regclass('mreg.deployment');
-    env regclass := to_regclass('mreg.environment');
     rows_html text;
 BEGIN
-    IF dep IS NULL OR env IS NULL THEN
-        RETURN '<p class="empty">deployment state: not available</p>';
-    END IF;
-    -- the tables are named through the regclass values, so the text is not a constant a linter resolves
-    EXECUTE replace(replace($q$
-        SELECT string_agg(x.html, E'\n' ORDER BY x.o, x.pos, x.started DESC NULLS LAST, x.did)
-          FROM (SELECT u.o, en.position AS pos, d.started_at AS started, d.id AS did,
-                       format('<tr><th scope="row">%s</th><td>%s</td><td><span class="state state-%s">%s</span></td><td class="num">%s%%</td><td>%s</td><td>%s</td><td>%s</td></tr>',
-                              $2[u.o], mreg_internal.markup_escape(en.name), mreg_internal.markup_escape(d.state),
-                              mreg_internal.markup_escape(replace(d.state, '_', ' ')), d.traffic_pct,
-                              coalesce('<code>' || mreg_internal.markup_short(d.endpoint, 120) || '</code>', '—'),
-                              to_char(d.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
-                              coalesce(to_char(d.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), '—')) AS html
-                  FROM unnest($1) WITH ORDINALITY AS u(id, o)
-                  JOIN @deployment@ d ON d.model_version_id OPERATOR(pg_catalog.=) u.id
-                  JOIN @environment@ en ON en.id OPERATOR(pg_catalog.=) d.environment_id
-                UNION ALL
-                SELECT u.o, NULL, NULL, NULL,
-                       format('<tr><th scope="row">%s</th><td colspan="6" class="none">not deployed</td></tr>', $2[u.o])
-                  FROM unnest($1) WITH ORDINALITY AS u(id, o)
-                 WHERE NOT EXISTS (SELECT FROM @deployment@ d WHERE d.model_version_id OPERATOR(pg_catalog.=) u.id)) x
-    $q$, '@deployment@', dep::text), '@environment@', env::text) INTO rows_html USING ids, heads;
+    SELECT string_agg(x.html, E'\n' ORDER BY x.o, x.pos, x.started DESC NULLS LAST, x.did)
+      INTO rows_html
+      FROM (SELECT u.o, en.position AS pos, d.started_at AS started, d.id AS did,
+                   format('<tr><th scope="row">%s</th><td>%s</td><td><span class="state state-%s">%s</span></td><td class="num">%s%%</td><td>%s</td><td>%s</td><td>%s</td></tr>',
+                          heads[u.o], mreg_internal.markup_escape(en.name), mreg_internal.markup_escape(d.state),
+                          mreg_internal.markup_escape(replace(d.state, '_', ' ')), d.traffic_pct,
+                          coalesce('<code>' || mreg_internal.markup_short(d.endpoint, 120) || '</code>', '—'),
+                          to_char(d.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
+                          coalesce(to_char(d.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), '—')) AS html
+              FROM unnest(ids) WITH ORDINALITY AS u(id, o)
+              JOIN mreg.deployment d ON d.model_version_id = u.id
+              JOIN mreg.environment en ON en.id = d.environment_id
+            UNION ALL
+            SELECT u.o, NULL, NULL, NULL,
+                   format('<tr><th scope="row">%s</th><td colspan="6" class="none">not deployed</td></tr>', heads[u.o])
+              FROM unnest(ids) WITH ORDINALITY AS u(id, o)
+             WHERE NOT EXISTS (SELECT FROM mreg.deployment d WHERE d.model_version_id = u.id)) x;
     RETURN '<table class="deployments"><thead><tr><th scope="col">version</th><th scope="col">environment</th><th scope="col">state</th>'
         || '<th scope="col">traffic</th><th scope="col">endpoint</th><th scope="col">since (UTC)</th><th scope="col">until (UTC)</th></tr></thead><tbody>'
         || E'\n' || coalesce(rows_html, '') || E'\n</tbody></table>';
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.compare_deployments_html(pg_catalog.int8[], pg_catalog.text[]) IS
-    'The deployment section of mreg.compare_html: every deployment of the versions (environment, state, traffic, endpoint, since, until), or "not available" without deployment tables';
+    'The deployment section of mreg.compare_html: every deployment of the versions (environment in the project''s order, state, traffic, endpoint, since, until), "not deployed" for a version without any';
 
 -- ---------------------------------------------------------------- mreg.compare_html
 -- One row of the versions table: a header cell, then one cell per version

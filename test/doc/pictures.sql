@@ -1,7 +1,8 @@
 -- doc-test setup (<!-- doc-test: setup pictures.sql -->) for doc/pictures.md, and the
 -- registry test/sh/pictures_render.sh draws: one model with five versions trained
--- on monthly snapshots, recall/precision/log_loss on three slices, aliases, a tag
--- and a note.  Fixed values and evaluation times (registration dates are the day it runs).
+-- on monthly snapshots, recall/precision/log_loss on three slices, aliases, a tag,
+-- a note, 2.0.0 live in production and 2.1.0 a 10% canary beside it.  Fixed values
+-- and evaluation times (registration and deployment times are the day it runs).
 \set QUIET on
 \o /dev/null
 SELECT mreg.create_project('fraud', 'Card fraud detection');
@@ -36,6 +37,10 @@ SELECT mreg.set_status('fraud', 'fraud-gbm', '2.0.0', 'production', 'approved by
 SELECT mreg.set_status('fraud', 'fraud-gbm', '2.1.0', 'staging', 'passed offline validation');
 SELECT mreg.set_alias('fraud', 'fraud-gbm', '@champion', '2.0.0');
 SELECT mreg.set_alias('fraud', 'fraud-gbm', '@challenger', '2.1.0');
+SELECT mreg.promote('fraud', 'fraud-gbm', '2.0.0', 'staging');
+SELECT mreg.promote('fraud', 'fraud-gbm', '2.0.0', 'production', endpoint => 'https://fraud-gbm.risk.internal/v2');
+SELECT mreg.promote('fraud', 'fraud-gbm', '2.1.0', 'staging');
+SELECT mreg.promote('fraud', 'fraud-gbm', '2.1.0', 'production', 10, 'canary: 10% of traffic', endpoint => 'https://fraud-gbm.risk.internal/v2-1');
 SELECT mreg.set_tag('fraud/model:fraud-gbm@2.1.0', 'reviewed-by', 'risk-ops');
 SELECT mreg.annotate('fraud/model:fraud-gbm@2.1.0', 'Higher recall on the EU slice; same precision.');
 \o

@@ -189,8 +189,20 @@ SELECT ok(mreg_internal.lineage_svg((SELECT string_agg(format('dataset:d%s -> ru
 SELECT ok(xml_is_well_formed_document(mreg_internal.lineage_svg('a:1 -> b:1 -> c:1; a:1 -> c:1; x:"<]]>" -> c:1'::mreg.lineage, 'c:1', 1)), 'a small DAG draws as well-formed SVG');
 SELECT is(pg_temp.sx(mreg_internal.lineage_svg('a:1 -> b:1 -> c:1; a:1 -> c:1'::mreg.lineage, 'c:1', 1), '//s:g[@class="node"]/s:rect/@x'),
           ARRAY['10', '260', '510'], 'columns by longest path: a, then b, then c (not beside b though a -> c)');
-SELECT ok(CASE WHEN to_regclass('mreg.deployment') IS NULL THEN :'page' LIKE '%deployment state: not available%'
-               ELSE :'page' LIKE '%<td colspan="6" class="none">not deployed</td>%' END, 'deployment state (or that it is not available)');
+SELECT ok(:'page' LIKE '%<tr><th scope="row">fraud/gbm@1.0.0</th><td colspan="6" class="none">not deployed</td></tr>%', 'deployment state: a version never deployed');
+SELECT mreg.promote('fraud', 'gbm', '1.1.0', 'staging');
+SELECT mreg.promote('fraud', 'gbm', '1.1.0', 'production', endpoint => 'https://x.example/"><script>alert(1)</script>');
+SELECT mreg.promote('fraud', 'gbm', '2.0.0-rc.1+build.7', 'staging');
+SELECT mreg.promote('fraud', 'gbm', '2.0.0-rc.1+build.7', 'production', 25, 'canary');
+SELECT mreg.compare_html(ARRAY[:v1, :v2, :v3]) AS page \gset
+SELECT ok(:'page' ~ '<tr><th scope="row">fraud/gbm@1.1.0</th><td>staging</td><td><span class="state state-ended">ended</span></td><td class="num">0%</td><td>—</td><td>[0-9: -]+</td><td>[0-9: -]+</td></tr>',
+          'a deployment in staging, ended when the next version came (since and until)');
+SELECT ok(:'page' LIKE '%<tr><th scope="row">fraud/gbm@1.1.0</th><td>production</td><td><span class="state state-live">live</span></td><td class="num">75%</td><td><code>https://x.example/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</code></td>%',
+          'live in production beside the canary (75%), the hostile endpoint escaped');
+SELECT ok(:'page' LIKE '%<tr><th scope="row">fraud/gbm@2.0.0-rc.1+build.7</th><td>production</td><td><span class="state state-canary">canary</span></td><td class="num">25%</td>%',
+          'a canary with its traffic share');
+SELECT ok(position('staging' IN substring(:'page' FROM 'fraud/gbm@1.1.0</th><td>[a-z]+')) > 0, 'environments in the project''s order (staging before production)');
+SELECT ok(position('<script' IN :'page') = 0, 'still no script anywhere in the page');
 SELECT throws_ok($$SELECT mreg.compare_html(NULL)$$, '22004', NULL, 'NULL is an error');
 SELECT throws_ok($$SELECT mreg.compare_html(ARRAY[1, NULL]::bigint[])$$, '22004', NULL, 'so is a NULL element');
 SELECT throws_ok($$SELECT mreg.compare_html('{}')$$, '22023', 'compare_html needs at least one model version id', 'an empty array is an error');

@@ -27,7 +27,7 @@ psql -X -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 q -c "CREATE EXTENSION mreg CASCADE" >/dev/null
 q -f "$ROOT/test/doc/pictures.sql" >/dev/null
-# hostile names: a slice, a tag, a note and a lineage node that try to be markup
+# hostile names: slices, a tag, a note and an endpoint that try to be markup
 q >/dev/null <<'SQL'
 SELECT mreg.log_evaluation(v.id, 'recall', 0.777, slice => '<script>alert("slice")</script>')
   FROM mreg.model_version v WHERE v.version = '2.1.0';
@@ -35,6 +35,7 @@ SELECT mreg.log_evaluation(v.id, 'recall', 0.765, slice => $$"]]>--><img src=x o
   FROM mreg.model_version v WHERE v.version = '1.2.0';
 SELECT mreg.set_tag('fraud/model:fraud-gbm@2.0.0', 'xss:probe', $$<svg onload=alert(2)>"'$$);
 SELECT mreg.annotate('fraud/model:fraud-gbm@2.0.0', 'closes a comment --> and a CDATA ]]> and opens <script>alert(3)</script>');
+SELECT mreg.promote('fraud', 'fraud-gbm', '1.2.0', 'dev', endpoint => $$http://dev/"><script>alert(4)</script>$$);
 SQL
 
 ids=$(q -c "SELECT string_agg(v.id::text, ',' ORDER BY v.version) FROM mreg.model_version v WHERE v.version >= '1.2.0'")
@@ -63,7 +64,11 @@ SELECT DISTINCT x FROM (
     UNION SELECT a.name FROM mreg.alias a WHERE a.model_version_id IN ($ids)
     UNION SELECT t.key FROM mreg.tag t UNION SELECT t.value FROM mreg.tag t
     UNION SELECT n.note FROM mreg.annotation n
-    UNION SELECT n FROM mreg.model_version v, mreg.lineage_nodes(v.provenance) n WHERE v.id IN ($ids)) s;
+    UNION SELECT n FROM mreg.model_version v, mreg.lineage_nodes(v.provenance) n WHERE v.id IN ($ids)
+    UNION SELECT en.name FROM mreg.deployment d JOIN mreg.environment en ON en.id = d.environment_id WHERE d.model_version_id IN ($ids)
+    UNION SELECT replace(d.state, '_', ' ') FROM mreg.deployment d WHERE d.model_version_id IN ($ids)
+    UNION SELECT d.traffic_pct || '%' FROM mreg.deployment d WHERE d.model_version_id IN ($ids)
+    UNION SELECT d.endpoint FROM mreg.deployment d WHERE d.model_version_id IN ($ids) AND d.endpoint IS NOT NULL) s;
 SQL
 
 # Chromium, offline and headless (as root it needs --no-sandbox)
