@@ -22,7 +22,8 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 MREG_PACKAGES="postgresql-$PG_MAJOR postgresql-contrib postgresql-server-dev-$PG_MAJOR
   postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl
   postgresql-$PG_MAJOR-plpgsql-check
-  openssl make gcc clang-14 libclang-rt-14-dev"
+  openssl make gcc clang-14 libclang-rt-14-dev
+  chromium fonts-dejavu-core python3-pil"
 
 # Install those of the named Debian packages that are missing.
 install_missing() {
