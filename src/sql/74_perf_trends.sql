@@ -19,8 +19,10 @@ BEGIN
     IF metric IS NULL OR t = '' THEN
         RAISE EXCEPTION 'metric must not be null or empty' USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    -- a term is itself; else a synonym maps to its term (as mreg_internal.term does)
     SELECT s.term INTO found FROM mreg.synonym s
      WHERE (s.category = 'metric' OR s.category IS NULL) AND lower(s.synonym) IN (lower(btrim(metric)), t)
+       AND NOT EXISTS (SELECT FROM mreg.vocabulary v WHERE v.category = 'metric' AND v.term = t)
      ORDER BY s.category NULLS LAST LIMIT 1;
     RETURN coalesce(found, t);
 END

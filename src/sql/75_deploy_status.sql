@@ -18,10 +18,12 @@
 -- latency, ...); everything else is higher-is-better.
 CREATE FUNCTION mreg.metric_lower_is_better(metric text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN pg_catalog.lower(metric) OPERATOR(pg_catalog.~)
-       '(loss|error|latency|perplexity|deviance|brier|^(mae|mse|rmse|mape|smape|msle|rmsle|wer|cer|ter|fpr|fnr|far|frr|eer|ece)($|[@_.-]))';
+RETURN pg_catalog.lower(metric) OPERATOR(pg_catalog.=) ANY (ARRAY['fpr', 'fnr', 'far', 'frr', 'eer', 'ece', 'log_loss', 'brier_score',
+            'mse', 'rmse', 'msle', 'rmsle', 'mae', 'mape', 'smape', 'wape', 'mase', 'pinball_loss', 'crps', 'fid',
+            'perplexity', 'wer', 'cer', 'ter', 'demographic_parity_difference', 'equalized_odds_difference', 'psi', 'latency_ms'])
+    OR pg_catalog.lower(metric) OPERATOR(pg_catalog.~) '(^|[_.-])(loss|error|err|latency|deviance)([_.@-]|$)|_ms$|brier|perplexity';
 COMMENT ON FUNCTION mreg.metric_lower_is_better(text) IS
-    'Whether lower values of a metric are better (names with loss, error, latency, perplexity, deviance, brier; mae, mse, rmse, mape, wer, cer, fpr, fnr, eer, ece, ...); feedback and trends read it';
+    'Whether lower values of a metric are better (losses, errors, fpr/fnr, mae/mse/rmse, wer/cer, perplexity, latency, psi, fairness differences, ...); deployment_status (feedback) and the pictures (best value) read it';
 
 CREATE TYPE mreg_internal.deployment_assessment AS (
     latency_p95_ms  double precision,

@@ -119,39 +119,6 @@ $$;
 COMMENT ON FUNCTION mreg_internal.chart_ticks(pg_catalog.float8, pg_catalog.float8) IS
     'Axis ticks at 1, 2 or 5 times a power of ten covering [lo, hi] (a constant range widened), with their labels';
 
--- Whether a metric is better when smaller (losses, errors, rates of
--- mistakes, latency, divergence); every other metric is better when larger.
-CREATE FUNCTION mreg_internal.metric_lower_is_better(metric pg_catalog.text) RETURNS pg_catalog.bool
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN pg_catalog.lower(metric) OPERATOR(pg_catalog.=) ANY (ARRAY['fpr', 'fnr', 'log_loss', 'brier_score', 'ece', 'mse', 'rmse', 'rmsle',
-            'mae', 'mape', 'smape', 'wape', 'mase', 'pinball_loss', 'crps', 'fid', 'perplexity', 'wer', 'cer',
-            'demographic_parity_difference', 'equalized_odds_difference', 'psi', 'latency_ms'])
-    OR pg_catalog.lower(metric) OPERATOR(pg_catalog.~) '(^|[_.-])(loss|error|err|latency)([_.@-]|$)|_ms$';
-COMMENT ON FUNCTION mreg_internal.metric_lower_is_better(pg_catalog.text) IS
-    'Whether smaller values of a metric are better (losses, errors, fpr/fnr, rmse, perplexity, latency, psi, ...); the pictures mark the best value by it';
-
--- A metric name as log_evaluation records it: the vocabulary term
--- (lower case, blanks as "-", a synonym mapped to its term).  Read-only: an
--- unknown name stays as it is written (no NOTICE, nothing recorded).
-CREATE FUNCTION mreg_internal.metric_term(metric pg_catalog.text) RETURNS pg_catalog.text
-    LANGUAGE plpgsql STABLE STRICT
-    SET search_path = pg_catalog, mreg, pg_temp
-AS $$
-#variable_conflict use_variable
-DECLARE
-    t text := regexp_replace(lower(btrim(metric)), '\s+', '-', 'g');
-    found text;
-BEGIN
-    SELECT s.term INTO found FROM mreg.synonym s
-     WHERE (s.category = 'metric' OR s.category IS NULL) AND lower(s.synonym) IN (lower(btrim(metric)), t)
-       AND NOT EXISTS (SELECT FROM mreg.vocabulary v WHERE v.category = 'metric' AND v.term = t)
-     ORDER BY s.category NULLS LAST LIMIT 1;
-    RETURN coalesce(found, t);
-END
-$$;
-COMMENT ON FUNCTION mreg_internal.metric_term(pg_catalog.text) IS
-    'The vocabulary term log_evaluation records for a metric name (Recall = recall, synonyms mapped); read-only';
-
 -- ---------------------------------------------------------------- the chart renderer
 -- An SVG line chart: categories x_labels (with a second line x_sublabels)
 -- along the x axis, one line per series; point k is (pt_series[k],
@@ -366,7 +333,7 @@ BEGIN
             USING ERRCODE = 'undefined_object',
                   HINT = 'mreg.model_overview lists the models you may read.';
     END IF;
-    mt := mreg_internal.metric_term(metric);
+    mt := mreg_internal.metric_name(metric);
 
     -- one statement, no temporary table: the function stays STABLE and runs in read-only transactions
     WITH latest AS (
@@ -404,7 +371,7 @@ BEGIN
         CASE WHEN n_ver = 0 THEN format('no evaluations of %s recorded for this model', mt)
              ELSE format('latest value per version and slice · %s version%s · %s slice%s · %s is better', n_ver,
                          CASE WHEN n_ver = 1 THEN '' ELSE 's' END, cardinality(ss), CASE WHEN cardinality(ss) = 1 THEN '' ELSE 's' END,
-                         CASE WHEN mreg_internal.metric_lower_is_better(mt) THEN 'lower' ELSE 'higher' END) END,
+                         CASE WHEN mreg.metric_lower_is_better(mt) THEN 'lower' ELSE 'higher' END) END,
         mt, 'model version (semantic-version order) · registration date (UTC)',
         xs, xsub, ss, ps, px, pv, ptip);
 END

@@ -217,11 +217,11 @@ BEGIN
          ORDER BY e.model_version_id, e.metric, e.slice, e.evaluated_at DESC, e.id DESC),
     best AS (
         SELECT l.metric, l.slice, count(*) AS cnt,
-               CASE WHEN mreg_internal.metric_lower_is_better(l.metric) THEN min(l.value) ELSE max(l.value) END AS b
+               CASE WHEN mreg.metric_lower_is_better(l.metric) THEN min(l.value) ELSE max(l.value) END AS b
           FROM latest l GROUP BY l.metric, l.slice)
     SELECT string_agg(format('<tr><th scope="row">%s <span class="muted">%s</span></th><td class="slice">%s</td>%s</tr>',
                              mreg_internal.markup_escape(b.metric),
-                             CASE WHEN mreg_internal.metric_lower_is_better(b.metric) THEN '↓ lower is better' ELSE '↑ higher is better' END,
+                             CASE WHEN mreg.metric_lower_is_better(b.metric) THEN '↓ lower is better' ELSE '↑ higher is better' END,
                              mreg_internal.markup_escape(b.slice),
                              (SELECT string_agg(CASE WHEN l.value IS NULL THEN '<td class="none">—</td>'
                                                      WHEN b.cnt > 1 AND l.value = b.b THEN format('<td class="num best"><span class="value">%s</span> <span class="mark">★ best</span></td>', l.value::text)
