@@ -277,6 +277,27 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.version_row(text, text, mreg.semver, text) IS 'A model version row by names (23503 when absent or not visible), after checking the caller holds privilege on its project (42501)';
 
+-- A version by id for a write about it (23503 when absent or hidden, the
+-- same words either way), after checking the privilege on its project.
+CREATE FUNCTION mreg_internal.version_by_id(model_version_id bigint, privilege text) RETURNS mreg.model_version
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v mreg.model_version;
+BEGIN
+    PERFORM mreg_internal.require(model_version_id, 'model_version_id');
+    SELECT * INTO v FROM mreg.model_version x WHERE x.id = model_version_id;
+    IF v.id IS NULL OR NOT mreg_internal.has_access(v.project_id, 'read') THEN
+        RAISE EXCEPTION 'model version % is not registered', model_version_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    PERFORM mreg_internal.authorize(v.project_id, privilege);
+    RETURN v;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.version_by_id(bigint, text) IS 'A model version by id for a write about it (23503 when absent or not visible; 42501 without the privilege on its project)';
+
 -- Move a version's status; leaving draft snapshots its provenance from the
 -- live lineage of that moment (edges added to the draft included).
 CREATE FUNCTION mreg_internal.move_status(vid bigint, status text, reason text) RETURNS void
@@ -371,9 +392,7 @@ DECLARE
     r record;
     eid bigint;
 BEGIN
-    IF model_version_id IS NULL THEN
-        RAISE EXCEPTION 'model_version_id must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
+    PERFORM mreg_internal.require(model_version_id, 'model_version_id');
     PERFORM mreg_internal.require(metric, 'metric');
     PERFORM mreg_internal.require(slice, 'slice');
     IF value IS NULL THEN
@@ -394,11 +413,7 @@ BEGIN
     IF NOT isfinite(evaluated_at) THEN
         RAISE EXCEPTION 'evaluated_at must be a finite time, not %', evaluated_at USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT v.project_id INTO pid FROM mreg.model_version v WHERE v.id = model_version_id;
-    IF pid IS NULL OR NOT mreg_internal.has_access(pid, 'read') THEN
-        RAISE EXCEPTION 'model version % is not registered', model_version_id USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    PERFORM mreg_internal.authorize(pid, 'contribute');
+    pid := (mreg_internal.version_by_id(model_version_id, 'contribute')).project_id;
     IF dataset_version IS NOT NULL THEN
         -- relative to the version's project, like every name in a function that has one
         r := mreg_internal.resolve(CASE WHEN dataset_version LIKE '%:%' THEN dataset_version ELSE 'dataset:' || dataset_version END, pid);

@@ -1,27 +1,6 @@
 -- Monitoring API: drift observations and real-world feedback (SPEC section 4).
 -- Conventions of every API function: see 33_registry_internal.sql.
 
--- The version a monitoring call is about (23503 when absent or hidden),
--- after checking contribute on its project.
-CREATE FUNCTION mreg_internal.monitored_version(model_version_id bigint) RETURNS mreg.model_version
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, mreg, pg_temp
-AS $$
-#variable_conflict use_variable
-DECLARE
-    v mreg.model_version;
-BEGIN
-    PERFORM mreg_internal.require(model_version_id, 'model_version_id');
-    SELECT * INTO v FROM mreg.model_version x WHERE x.id = model_version_id;
-    IF v.id IS NULL OR NOT mreg_internal.has_access(v.project_id, 'read') THEN
-        RAISE EXCEPTION 'model version % is not registered', model_version_id USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    PERFORM mreg_internal.authorize(v.project_id, 'contribute');
-    RETURN v;
-END
-$$;
-COMMENT ON FUNCTION mreg_internal.monitored_version(bigint) IS 'A model version by id for a monitoring write (23503 when absent or not visible; 42501 without contribute)';
-
 -- Thresholds used when log_drift is given none (documented in doc/deployments.md):
 -- PSI 0.2 is the usual "significant shift"; KS and JS at 0.1.
 CREATE FUNCTION mreg.drift_default_threshold(statistic text) RETURNS double precision
@@ -45,7 +24,7 @@ CREATE FUNCTION mreg_internal.log_drift(model_version_id bigint, feature text, s
 AS $$
 #variable_conflict use_variable
 DECLARE
-    v mreg.model_version := mreg_internal.monitored_version(model_version_id);
+    v mreg.model_version := mreg_internal.version_by_id(model_version_id, 'contribute');
     stat text := lower(btrim(mreg_internal.require(statistic, 'statistic')));
     t double precision := coalesce(threshold, mreg.drift_default_threshold(statistic));
     d mreg.deployment;
@@ -94,7 +73,7 @@ CREATE FUNCTION mreg_internal.log_feedback(model_version_id bigint, outcome json
 AS $$
 #variable_conflict use_variable
 DECLARE
-    v mreg.model_version := mreg_internal.monitored_version(model_version_id);
+    v mreg.model_version := mreg_internal.version_by_id(model_version_id, 'contribute');
     id bigint;
 BEGIN
     IF outcome IS NULL OR jsonb_typeof(outcome) <> 'object' OR outcome = '{}' THEN
