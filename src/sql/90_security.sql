@@ -129,8 +129,12 @@ GRANT SELECT ON mreg.audit_log TO mreg_auditor;
 REVOKE SELECT ON mreg.personal_data FROM mreg_reader;
 -- health signals: COPY in (the one table written outside the API: 73_health.sql
 -- checks every row in C), read through mreg.health
+-- INSERT of the measured columns only: id comes from the sequence (a chosen id
+-- probed for other projects' rows through unique violations) and created_by
+-- is the writer (CURRENT_USER), not a name of the writer's choosing.
 REVOKE SELECT ON mreg.health_signal FROM mreg_reader;
-GRANT INSERT ON mreg.health_signal TO mreg_contributor;
+GRANT INSERT (project_id, deployment_id, at, latency_p50_ms, latency_p95_ms, latency_p99_ms,
+              error_rate, cpu, memory_mb, rps) ON mreg.health_signal TO mreg_contributor;
 
 -- ---------------------------------------------------------------- row-level security
 -- Every table, FORCE (the owner obeys it too; the API's bodies run as a
@@ -279,7 +283,11 @@ BEGIN
            AND EXISTS (SELECT FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
                         WHERE d.classid = 'pg_class'::regclass AND d.objid = c2.oid AND d.deptype = 'e' AND x.extname = 'mreg')
            AND a.grantee <> c2.relowner
-           AND a.privilege_type IN ('INSERT', 'UPDATE', 'REFERENCES');
+           AND a.privilege_type IN ('INSERT', 'UPDATE', 'REFERENCES')
+           -- COPY of health signals: the measured columns (73_health.sql)
+           AND NOT (c2.oid = 'mreg.health_signal'::regclass AND a.privilege_type = 'INSERT'
+                    AND a.grantee = 'mreg_contributor'::regrole
+                    AND t.attname <> ALL (ARRAY['id', 'created_by']::name[]));
     END IF;
     IF bad IS NULL THEN
         SELECT string_agg(DISTINCT format('EXECUTE on %s to %s', p.oid::regprocedure,
