@@ -32,10 +32,13 @@ CREATE TABLE mreg.health_signal (
     cpu             double precision CONSTRAINT health_cpu_check CHECK (cpu OPERATOR(pg_catalog.>=) 0),
     memory_mb       double precision CONSTRAINT health_memory_check CHECK (memory_mb OPERATOR(pg_catalog.>=) 0),
     rps             double precision CONSTRAINT health_rps_check CHECK (rps OPERATOR(pg_catalog.>=) 0),
-    created_by      name NOT NULL DEFAULT CURRENT_USER,
-    CONSTRAINT health_signal_pkey PRIMARY KEY (id, at)
+    created_by      name NOT NULL DEFAULT CURRENT_USER
 ) PARTITION BY RANGE (at);
-CREATE INDEX health_signal_deployment_at ON mreg.health_signal (deployment_id, at);
+-- No index on the parent: its indexes would be the extension's, so pg_dump
+-- would not know them, and a restore, attaching a day (which builds the
+-- parent's indexes on it) before adding the day's own dumped key, failed
+-- with "multiple primary keys".  Each partition has its own key (id, at)
+-- and (deployment_id, at) index instead (health_partition below).
 COMMENT ON TABLE mreg.health_signal IS 'Health of deployments over time, partitioned by day: latency percentiles, error rate, CPU, memory, requests/s. Written by mreg.record_health and COPY (INSERT only, checked per row); read through mreg.health';
 COMMENT ON COLUMN mreg.health_signal.id IS 'Surrogate key (with at: the partition key)';
 COMMENT ON COLUMN mreg.health_signal.project_id IS 'Project of the deployment (filled from it when left out)';
@@ -51,6 +54,8 @@ COMMENT ON COLUMN mreg.health_signal.rps IS 'Requests per second';
 COMMENT ON COLUMN mreg.health_signal.created_by IS 'Role that wrote it';
 
 CREATE TABLE mreg_internal.health_signal_default PARTITION OF mreg.health_signal DEFAULT;
+ALTER TABLE mreg_internal.health_signal_default ADD CONSTRAINT health_signal_default_pkey PRIMARY KEY (id, at);
+CREATE INDEX health_signal_default_deployment_at ON mreg_internal.health_signal_default (deployment_id, at);
 COMMENT ON TABLE mreg_internal.health_signal_default IS 'Health signals of days without a partition yet; mreg.create_health_partitions moves them into their day';
 
 CREATE FUNCTION mreg_internal.health_fill() RETURNS trigger
@@ -169,6 +174,8 @@ BEGIN
         GET DIAGNOSTICS moved = ROW_COUNT;
     END IF;
     EXECUTE format('CREATE TABLE mreg_internal.%I PARTITION OF mreg.health_signal FOR VALUES FROM (%L) TO (%L)', rel, lo, hi);
+    EXECUTE format('ALTER TABLE mreg_internal.%I ADD CONSTRAINT %I PRIMARY KEY (id, at)', rel, rel || '_pkey');
+    EXECUTE format('CREATE INDEX %I ON mreg_internal.%I (deployment_id, at)', rel || '_deployment_at', rel);
     EXECUTE format('COMMENT ON TABLE mreg_internal.%I IS %L', rel, format('Health signals of %s (UTC)', day));
     IF moved >= 0 THEN
         EXECUTE 'INSERT INTO mreg.health_signal SELECT * FROM mreg_internal.health_signal_moving';

@@ -251,6 +251,14 @@ BEGIN
         ELSIF c.classid = 'pg_class'::regclass AND EXISTS (SELECT FROM pg_index x WHERE x.indexrelid = c.objid) THEN
             owner_oid := (SELECT x.indrelid FROM pg_index x WHERE x.indexrelid = c.objid);
         END IF;
+        -- a restore attaches the day partitions of health signals (pg_dump writes
+        -- each as its own statement; nothing else rides along)
+        IF c.command_tag = 'ALTER TABLE' AND owner_class = 'pg_class'::regclass
+           AND owner_oid = 'mreg.health_signal'::regclass
+           AND current_query() ~ ('^\s*ALTER TABLE (ONLY )?mreg\.health_signal ATTACH PARTITION mreg_internal\.health_signal_p[0-9]{8,9} '
+                                  || 'FOR VALUES FROM \(''[^'';]*''\) TO \(''[^'';]*''\)\s*;?\s*$') THEN
+            CONTINUE;
+        END IF;
         -- the extension's own objects; tables a superuser adds to schema mreg are theirs
         IF EXISTS (SELECT FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
                     WHERE d.classid = owner_class AND d.objid = owner_oid AND d.deptype = 'e'
