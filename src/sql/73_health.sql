@@ -168,9 +168,9 @@ BEGIN
     moved := -1;
     IF EXISTS (SELECT FROM mreg_internal.health_signal_default d WHERE d.at >= lo AND d.at < hi) THEN
         -- (dynamic: the table does not exist when the function is checked)
-        EXECUTE 'CREATE TABLE mreg_internal.health_signal_moving (LIKE mreg.health_signal)';
-        EXECUTE 'WITH gone AS (DELETE FROM mreg_internal.health_signal_default d WHERE d.at >= $1 AND d.at < $2 RETURNING d.*)
-                 INSERT INTO mreg_internal.health_signal_moving SELECT * FROM gone' USING lo, hi;
+        EXECUTE format('CREATE TABLE mreg_internal.%I (LIKE mreg.health_signal)', 'health_signal_moving');
+        EXECUTE format('WITH gone AS (DELETE FROM mreg_internal.health_signal_default d WHERE d.at >= $1 AND d.at < $2 RETURNING d.*)
+                        INSERT INTO mreg_internal.%I SELECT * FROM gone', 'health_signal_moving') USING lo, hi;
         GET DIAGNOSTICS moved = ROW_COUNT;
     END IF;
     EXECUTE format('CREATE TABLE mreg_internal.%I PARTITION OF mreg.health_signal FOR VALUES FROM (%L) TO (%L)', rel, lo, hi);
@@ -178,8 +178,8 @@ BEGIN
     EXECUTE format('CREATE INDEX %I ON mreg_internal.%I (deployment_id, at)', rel || '_deployment_at', rel);
     EXECUTE format('COMMENT ON TABLE mreg_internal.%I IS %L', rel, format('Health signals of %s (UTC)', day));
     IF moved >= 0 THEN
-        EXECUTE 'INSERT INTO mreg.health_signal SELECT * FROM mreg_internal.health_signal_moving';
-        EXECUTE 'DROP TABLE mreg_internal.health_signal_moving';
+        EXECUTE format('INSERT INTO mreg.health_signal SELECT * FROM mreg_internal.%I', 'health_signal_moving');
+        EXECUTE format('DROP TABLE mreg_internal.%I', 'health_signal_moving');
     END IF;
     RETURN true;
 END
