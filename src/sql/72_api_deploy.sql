@@ -212,7 +212,8 @@ BEGIN
     IF v.status NOT IN ('registered', 'staging', 'production') THEN
         RAISE EXCEPTION 'model version %@% is % and cannot be deployed', model, v.version, v.status
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = CASE WHEN v.status = 'draft' THEN 'Register it first: mreg.set_status(project, model, version, ''registered'').' END;
+                  HINT = CASE WHEN v.status = 'draft' THEN 'Register it first: mreg.set_status(project, model, version, ''registered'').'
+                              ELSE 'Only registered, staging and production versions are deployed; promote another version.' END;
     END IF;
     PERFORM mreg_internal.lock_deployment(v.model_id, env.id);
     SELECT * INTO live FROM mreg.deployment x WHERE x.model_id = v.model_id AND x.environment_id = env.id AND x.state = 'live';

@@ -7,13 +7,15 @@
 -- mreg.health, which shows the rows of projects they may read), and a C
 -- trigger (src/health.c) checks every row written: its deployment exists,
 -- the caller may contribute to its project, and project_id is that
--- project's (filled when left out).
+-- project's (filled when left out).  Writers may INSERT the measured
+-- columns only (90_security.sql): id and created_by are not theirs to pick.
 --
 -- Partitions are days, mreg_internal.health_signal_pYYYYMMDD, created on
 -- demand by the write path (record_health makes today's and the next two
 -- days'; mreg.create_health_partitions makes a range for a backfill); rows
 -- for a day without one land in the default partition, and
--- create_health_partitions moves them into their day.  Retention drops whole
+-- create_health_partitions moves them into their day (near today for
+-- contributors, any day for admins: see health_day_near).  Retention drops whole
 -- days: mreg.drop_health_before.  Partitions are plain tables of the owner
 -- (no privileges for anyone), outside the extension: pg_dump keeps them and
 -- their rows like any table.
@@ -30,10 +32,13 @@ CREATE TABLE mreg.health_signal (
     cpu             double precision CONSTRAINT health_cpu_check CHECK (cpu OPERATOR(pg_catalog.>=) 0),
     memory_mb       double precision CONSTRAINT health_memory_check CHECK (memory_mb OPERATOR(pg_catalog.>=) 0),
     rps             double precision CONSTRAINT health_rps_check CHECK (rps OPERATOR(pg_catalog.>=) 0),
-    created_by      name NOT NULL DEFAULT CURRENT_USER,
-    CONSTRAINT health_signal_pkey PRIMARY KEY (id, at)
+    created_by      name NOT NULL DEFAULT CURRENT_USER
 ) PARTITION BY RANGE (at);
-CREATE INDEX health_signal_deployment_at ON mreg.health_signal (deployment_id, at);
+-- No index on the parent: its indexes would be the extension's, so pg_dump
+-- would not know them, and a restore, attaching a day (which builds the
+-- parent's indexes on it) before adding the day's own dumped key, failed
+-- with "multiple primary keys".  Each partition has its own key (id, at)
+-- and (deployment_id, at) index instead (health_partition below).
 COMMENT ON TABLE mreg.health_signal IS 'Health of deployments over time, partitioned by day: latency percentiles, error rate, CPU, memory, requests/s. Written by mreg.record_health and COPY (INSERT only, checked per row); read through mreg.health';
 COMMENT ON COLUMN mreg.health_signal.id IS 'Surrogate key (with at: the partition key)';
 COMMENT ON COLUMN mreg.health_signal.project_id IS 'Project of the deployment (filled from it when left out)';
@@ -49,6 +54,8 @@ COMMENT ON COLUMN mreg.health_signal.rps IS 'Requests per second';
 COMMENT ON COLUMN mreg.health_signal.created_by IS 'Role that wrote it';
 
 CREATE TABLE mreg_internal.health_signal_default PARTITION OF mreg.health_signal DEFAULT;
+ALTER TABLE mreg_internal.health_signal_default ADD CONSTRAINT health_signal_default_pkey PRIMARY KEY (id, at);
+CREATE INDEX health_signal_default_deployment_at ON mreg_internal.health_signal_default (deployment_id, at);
 COMMENT ON TABLE mreg_internal.health_signal_default IS 'Health signals of days without a partition yet; mreg.create_health_partitions moves them into their day';
 
 CREATE FUNCTION mreg_internal.health_fill() RETURNS trigger
@@ -113,12 +120,30 @@ CREATE FUNCTION mreg_internal.health_partition_name(day date) RETURNS text
 RETURN 'health_signal_p' OPERATOR(pg_catalog.||) pg_catalog.to_char(day, 'YYYYMMDD');
 COMMENT ON FUNCTION mreg_internal.health_partition_name(date) IS 'Name of the partition (in mreg_internal) of one UTC day of health signals';
 
+-- Which days may have a partition: AD days from 1970 to 9999 (the name is
+-- YYYYMMDD: a day before Christ would take the name of one after).
+-- Partitions cost every query of mreg.health planning time and a lock, so
+-- the write path (record_health) and callers who are not members of
+-- mreg_admin make them only near today: from 92 days back to 31 days ahead.
+CREATE FUNCTION mreg_internal.health_day_near(day date) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+RETURN day OPERATOR(pg_catalog.>=) ((pg_catalog.timezone('UTC', pg_catalog.now()))::date OPERATOR(pg_catalog.-) 92)
+   AND day OPERATOR(pg_catalog.<=) ((pg_catalog.timezone('UTC', pg_catalog.now()))::date OPERATOR(pg_catalog.+) 31);
+COMMENT ON FUNCTION mreg_internal.health_day_near(date) IS
+    'Whether a UTC day is near today (92 days back to 31 ahead): the days record_health and non-admins make health partitions for';
+
 -- Create the partition of a day when missing, moving rows of that day out
 -- of the default partition first.  Serialised: two writers creating one
--- day would collide.
+-- day would collide.  Bounds are written and read with fixed settings (the
+-- session's DateStyle, TimeZone or timezone_abbreviations must not shift a
+-- day), and the rows in transit wait in a table of the owner's in
+-- mreg_internal, never in one found by name in the caller's pg_temp (whose
+-- triggers would run with the owner's rights).
 CREATE FUNCTION mreg_internal.health_partition(day date) RETURNS boolean
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
+    SET DateStyle = 'ISO, YMD'
+    SET TimeZone = 'UTC'
 AS $$
 #variable_conflict use_variable
 DECLARE
@@ -127,6 +152,11 @@ DECLARE
     hi timestamptz := ((day + 1)::text || ' 00:00:00+00')::timestamptz;
     moved bigint;
 BEGIN
+    IF day IS NULL OR day < '1970-01-01'::date OR day > '9999-12-31'::date THEN
+        RAISE EXCEPTION 'no health partition for day %', coalesce(day::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Health signals are partitioned by UTC days from 1970-01-01 to 9999-12-31; signals of other days wait in the default partition.';
+    END IF;
     IF to_regclass('mreg_internal.' || quote_ident(rel)) IS NOT NULL THEN
         RETURN false;
     END IF;
@@ -135,27 +165,27 @@ BEGIN
         RETURN false;
     END IF;
     -- the default partition must not hold rows of the new range: they move
-    moved := 0;
+    moved := -1;
     IF EXISTS (SELECT FROM mreg_internal.health_signal_default d WHERE d.at >= lo AND d.at < hi) THEN
-        IF to_regclass('pg_temp.mreg_health_moving') IS NULL THEN
-            CREATE TEMP TABLE mreg_health_moving (LIKE mreg.health_signal) ON COMMIT DROP;
-        END IF;
-        -- (dynamic: the temporary table does not exist when the function is checked)
+        -- (dynamic: the table does not exist when the function is checked)
+        EXECUTE format('CREATE TABLE mreg_internal.%I (LIKE mreg.health_signal)', 'health_signal_moving');
         EXECUTE format('WITH gone AS (DELETE FROM mreg_internal.health_signal_default d WHERE d.at >= $1 AND d.at < $2 RETURNING d.*)
-                        INSERT INTO pg_temp.%I SELECT * FROM gone', 'mreg_health_moving') USING lo, hi;
+                        INSERT INTO mreg_internal.%I SELECT * FROM gone', 'health_signal_moving') USING lo, hi;
         GET DIAGNOSTICS moved = ROW_COUNT;
     END IF;
     EXECUTE format('CREATE TABLE mreg_internal.%I PARTITION OF mreg.health_signal FOR VALUES FROM (%L) TO (%L)', rel, lo, hi);
+    EXECUTE format('ALTER TABLE mreg_internal.%I ADD CONSTRAINT %I PRIMARY KEY (id, at)', rel, rel || '_pkey');
+    EXECUTE format('CREATE INDEX %I ON mreg_internal.%I (deployment_id, at)', rel || '_deployment_at', rel);
     EXECUTE format('COMMENT ON TABLE mreg_internal.%I IS %L', rel, format('Health signals of %s (UTC)', day));
-    IF moved > 0 THEN
-        EXECUTE format('INSERT INTO mreg.health_signal SELECT * FROM pg_temp.%I', 'mreg_health_moving');
-        EXECUTE format('DELETE FROM pg_temp.%I', 'mreg_health_moving');
+    IF moved >= 0 THEN
+        EXECUTE format('INSERT INTO mreg.health_signal SELECT * FROM mreg_internal.%I', 'health_signal_moving');
+        EXECUTE format('DROP TABLE mreg_internal.%I', 'health_signal_moving');
     END IF;
     RETURN true;
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.health_partition(date) IS
-    'Creates the partition of one UTC day of health signals when missing (moving that day''s rows out of the default partition); whether it created one';
+    'Creates the partition of one UTC day (1970-01-01 to 9999-12-31, else 22023) of health signals when missing (moving that day''s rows out of the default partition); whether it created one';
 
 CREATE FUNCTION mreg_internal.create_health_partitions(from_day date, to_day date) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -174,6 +204,18 @@ BEGIN
         RAISE EXCEPTION 'invalid day range % .. %', from_day, to_day
             USING ERRCODE = 'invalid_parameter_value', DETAIL = 'from_day must not be after to_day, and a call makes at most ten years of partitions.';
     END IF;
+    IF from_day < '1970-01-01'::date OR to_day > '9999-12-31'::date THEN
+        RAISE EXCEPTION 'invalid day range % .. %', from_day, to_day
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Health signals are partitioned by UTC days from 1970-01-01 to 9999-12-31.';
+    END IF;
+    IF NOT (mreg_internal.health_day_near(from_day) AND mreg_internal.health_day_near(to_day))
+       AND NOT pg_has_role(mreg_internal.caller(), 'mreg_admin', 'MEMBER') THEN
+        RAISE EXCEPTION 'permission denied to create health partitions for % .. %', from_day, to_day
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Without mreg_admin, partitions are made for days from 92 days ago to 31 days ahead (every partition costs every query of mreg.health); signals of other days wait in the default partition.',
+                  HINT = 'Ask a member of mreg_admin to create the days of a larger backfill.';
+    END IF;
     d := from_day;
     WHILE d <= to_day LOOP
         IF mreg_internal.health_partition(d) THEN
@@ -185,11 +227,13 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.create_health_partitions(date, date) IS
-    'Creates the daily partitions of health signals from one UTC day to another (inclusive), e.g. before a COPY of old signals, moving rows waiting in the default partition into them; returns how many it created';
+    'Creates the daily partitions of health signals from one UTC day to another (inclusive), e.g. before a COPY of old signals, moving rows waiting in the default partition into them; days from 92 days back to 31 ahead for contributors, any day from 1970 to 9999 for members of mreg_admin; returns how many it created';
 
 CREATE FUNCTION mreg_internal.drop_health_before(before timestamptz) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
+    SET DateStyle = 'ISO, YMD'                  -- the bounds are read back from their text
+    SET TimeZone = 'UTC'
 AS $$
 #variable_conflict use_variable
 DECLARE
@@ -241,7 +285,9 @@ BEGIN
         RAISE EXCEPTION 'at must be a finite time' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     day := (at AT TIME ZONE 'UTC')::date;
-    PERFORM mreg_internal.health_partition(day);
+    IF mreg_internal.health_day_near(day) THEN                -- else it waits in the default partition
+        PERFORM mreg_internal.health_partition(day);
+    END IF;
     IF day = (now() AT TIME ZONE 'UTC')::date THEN           -- keep the next days ready for COPY
         PERFORM mreg_internal.health_partition(day + 1);
         PERFORM mreg_internal.health_partition(day + 2);

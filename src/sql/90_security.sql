@@ -129,8 +129,12 @@ GRANT SELECT ON mreg.audit_log TO mreg_auditor;
 REVOKE SELECT ON mreg.personal_data FROM mreg_reader;
 -- health signals: COPY in (the one table written outside the API: 73_health.sql
 -- checks every row in C), read through mreg.health
+-- INSERT of the measured columns only: id comes from the sequence (a chosen id
+-- probed for other projects' rows through unique violations) and created_by
+-- is the writer (CURRENT_USER), not a name of the writer's choosing.
 REVOKE SELECT ON mreg.health_signal FROM mreg_reader;
-GRANT INSERT ON mreg.health_signal TO mreg_contributor;
+GRANT INSERT (project_id, deployment_id, at, latency_p50_ms, latency_p95_ms, latency_p99_ms,
+              error_rate, cpu, memory_mb, rps) ON mreg.health_signal TO mreg_contributor;
 
 -- ---------------------------------------------------------------- row-level security
 -- Every table, FORCE (the owner obeys it too; the API's bodies run as a
@@ -247,6 +251,14 @@ BEGIN
         ELSIF c.classid = 'pg_class'::regclass AND EXISTS (SELECT FROM pg_index x WHERE x.indexrelid = c.objid) THEN
             owner_oid := (SELECT x.indrelid FROM pg_index x WHERE x.indexrelid = c.objid);
         END IF;
+        -- a restore attaches the day partitions of health signals (pg_dump writes
+        -- each as its own statement; nothing else rides along)
+        IF c.command_tag = 'ALTER TABLE' AND owner_class = 'pg_class'::regclass
+           AND owner_oid = 'mreg.health_signal'::regclass
+           AND current_query() ~ ('^\s*ALTER TABLE (ONLY )?mreg\.health_signal ATTACH PARTITION mreg_internal\.health_signal_p[0-9]{8,9} '
+                                  || 'FOR VALUES FROM \(''[^'';]*''\) TO \(''[^'';]*''\)\s*;?\s*$') THEN
+            CONTINUE;
+        END IF;
         -- the extension's own objects; tables a superuser adds to schema mreg are theirs
         IF EXISTS (SELECT FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
                     WHERE d.classid = owner_class AND d.objid = owner_oid AND d.deptype = 'e'
@@ -279,7 +291,11 @@ BEGIN
            AND EXISTS (SELECT FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
                         WHERE d.classid = 'pg_class'::regclass AND d.objid = c2.oid AND d.deptype = 'e' AND x.extname = 'mreg')
            AND a.grantee <> c2.relowner
-           AND a.privilege_type IN ('INSERT', 'UPDATE', 'REFERENCES');
+           AND a.privilege_type IN ('INSERT', 'UPDATE', 'REFERENCES')
+           -- COPY of health signals: the measured columns (73_health.sql)
+           AND NOT (c2.oid = 'mreg.health_signal'::regclass AND a.privilege_type = 'INSERT'
+                    AND a.grantee = 'mreg_contributor'::regrole
+                    AND t.attname <> ALL (ARRAY['id', 'created_by']::name[]));
     END IF;
     IF bad IS NULL THEN
         SELECT string_agg(DISTINCT format('EXECUTE on %s to %s', p.oid::regprocedure,

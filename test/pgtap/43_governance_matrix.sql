@@ -420,7 +420,7 @@ INSERT INTO gm_call VALUES
     ('record_incident', 'contribute', true, $$SELECT mreg.record_incident(%4$s, 'low', 'matrix %2$s')$$),
     ('resolve_incident', 'contribute', true, $$SELECT mreg.resolve_incident(%5$s, 'matrix')$$),
     ('record_health', 'contribute', true, $$SELECT mreg.record_health(%4$s, now(), rps => %2$s)$$),
-    ('create_health_partitions', NULL, false, $$SELECT mreg.create_health_partitions('2001-01-01', '2001-01-02')$$),
+    ('create_health_partitions', NULL, false, $$SELECT mreg.create_health_partitions(current_date + 3, current_date + 4)$$),
     ('drop_health_before', NULL, false, $$SELECT mreg.drop_health_before('2000-01-01')$$),
     ('log_drift', 'contribute', true, $$SELECT mreg.log_drift(%3$s, 'f', 'psi', 0.1)$$),
     ('log_feedback', 'contribute', true, $$SELECT mreg.log_feedback(%3$s, '{"accuracy": 0.9}')$$);

@@ -44,6 +44,17 @@ SELECT mreg.annotate('model:m@1.2.0', 'looks good');
 SELECT mreg.set_tag('model:m', 'tier', 'gold');
 SELECT mreg.set_tag('model:m', 'tier', 'silver');
 SELECT mreg.add_lineage('dataset:d@v1', 'dataset:d@v2');
+-- deployments, incidents, drift, feedback, health signals in day partitions and
+-- in the default partition, event consumers with a batch held
+SELECT mreg.promote('dr', 'm', '1.5.0', 'staging', endpoint => 'http://stg/m');
+SELECT mreg.promote('dr', 'm', '1.4.0', 'staging', 10, 'canary');
+SELECT mreg.record_incident((SELECT max(id) FROM mreg.deployment), 'low', 'slow');
+SELECT mreg.log_drift(mreg.version_id('dr', 'm', '1.5.0'), 'f1', 'psi', 0.4);
+SELECT mreg.log_feedback(mreg.version_id('dr', 'm', '1.5.0'), '{"accuracy": 0.7}');
+SELECT mreg.record_health(d.id, now() - i * interval '1 minute', 10, 20, 30, 0.01, 1, 100, 5)
+  FROM mreg.deployment d, generate_series(1, 3) i WHERE d.state = 'live';
+INSERT INTO mreg.health_signal (deployment_id, at, rps) SELECT id, '2001-02-03 04:05:06+00', 7 FROM mreg.deployment;
+SELECT count(*) FROM mreg.consume_events('dr-consumer', 5);
 SQL
 
 # per-table row count and content checksum (rows ordered by id)
@@ -52,7 +63,7 @@ checksums() {
 SELECT c.relname || ' ' || (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM mreg.%I', c.relname), false, true, '')))[1]::text
        || ' ' || (xpath('/row/h/text()', query_to_xml(format(
             'SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t.id), %L)) AS h FROM mreg.%I t', E'\n', '', c.relname), false, true, '')))[1]::text
-  FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind = 'r'
+  FROM pg_class c WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind IN ('r', 'p')
    AND c.relname NOT IN ('search_doc', 'search_metric')       -- derived: not dumped, rebuilt (below)
  ORDER BY 1;
 -- the search documents are not dumped: the restore's own inserts rebuild them, identically
@@ -85,6 +96,15 @@ BEGIN
     RAISE EXCEPTION 'identity sequence did not continue';
   END IF;
   IF NOT mreg.provenance(mreg.version_id('dr', 'm', '1.3.0')) @> 'dataset:d@v3'::text THEN RAISE EXCEPTION 'provenance lost'; END IF;
+  -- health partitions came back as partitions, and the write path still works
+  IF (SELECT count(*) FROM pg_inherits WHERE inhparent = 'mreg.health_signal'::regclass) < 2 THEN
+    RAISE EXCEPTION 'health partitions lost';
+  END IF;
+  IF (SELECT count(*) FROM mreg_internal.health_signal_default) <> 2 THEN RAISE EXCEPTION 'default partition rows lost'; END IF;
+  PERFORM mreg.record_health((SELECT max(id) FROM mreg.deployment WHERE state = 'live'), now(), rps => 1);
+  PERFORM mreg.create_health_partitions('2001-02-03', '2001-02-03');
+  IF (SELECT count(*) FROM mreg_internal.health_signal_default) <> 0 THEN RAISE EXCEPTION 'default rows did not move'; END IF;
+  PERFORM count(*) FROM mreg.consume_events('dr-consumer', 5);
 END $$;
 SQL
 echo "dump/restore round trip: every table identical"
