@@ -54,9 +54,9 @@ $$;
 COMMENT ON FUNCTION mreg_internal.environment_row(bigint, text) IS 'An environment of a project by name (22023 listing the project''s environments when unknown)';
 
 CREATE FUNCTION mreg_internal.define_environment(project text, name text, "position" integer DEFAULT NULL,
-        requires text DEFAULT NULL, follow_alias text DEFAULT NULL, health_window interval DEFAULT '1 hour',
+        requires text DEFAULT NULL, follow_alias text DEFAULT NULL, health_window interval DEFAULT NULL,
         max_latency_p95_ms double precision DEFAULT NULL, max_error_rate double precision DEFAULT NULL,
-        max_drift_flags integer DEFAULT 0, feedback_tolerance double precision DEFAULT 0.05)
+        max_drift_flags integer DEFAULT NULL, feedback_tolerance double precision DEFAULT NULL)
     RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
@@ -66,46 +66,86 @@ DECLARE
     pid bigint := mreg_internal.project_id(project, 'admin');
     n text := lower(btrim(mreg_internal.require(name, 'environment name')));
     req text := lower(btrim(requires));
-    al text := CASE WHEN follow_alias IS NOT NULL THEN mreg_internal.alias_name(follow_alias) END;
+    al text := CASE WHEN nullif(btrim(follow_alias), '') IS NOT NULL THEN mreg_internal.alias_name(follow_alias) END;
+    e mreg.environment;
     old mreg.environment;
-    id bigint;
+    x text;
+    hops int := 0;
 BEGIN
     IF n !~ '^[a-z][a-z0-9_-]{0,62}$' THEN
         RAISE EXCEPTION 'invalid environment name %', mreg_internal.quote_short(name)
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'An environment name is a letter and up to 62 letters, digits, "_" or "-".';
     END IF;
-    IF health_window IS NULL OR health_window <= '0'::interval THEN
-        RAISE EXCEPTION 'health_window must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+    IF health_window <= '0'::interval THEN
+        RAISE EXCEPTION 'health_window must be a positive interval, not %', health_window USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF 'NaN'::float8 IN (max_latency_p95_ms, max_error_rate, feedback_tolerance)
+       OR max_latency_p95_ms = '-Infinity' OR max_error_rate = '-Infinity' OR abs(feedback_tolerance) = 'Infinity'
+       OR max_latency_p95_ms <= 0 OR max_error_rate < 0 OR (max_error_rate > 1 AND max_error_rate <> 'Infinity') OR feedback_tolerance < 0 OR max_drift_flags < 0 THEN
+        RAISE EXCEPTION 'invalid threshold for environment %', n
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('Finite values with max_latency_p95_ms > 0 (got %s), 0 <= max_error_rate <= 1 (got %s), feedback_tolerance >= 0 (got %s), max_drift_flags >= 0 (got %s).',
+                                  max_latency_p95_ms, max_error_rate, feedback_tolerance, max_drift_flags);
     END IF;
     PERFORM mreg_internal.environments(pid);
-    IF req IS NOT NULL AND (req = n OR NOT EXISTS (SELECT FROM mreg.environment e WHERE e.project_id = pid AND e.name = req)) THEN
-        RAISE EXCEPTION 'environment % cannot require %', n, mreg_internal.quote_short(requires)
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'requires names another environment of the project.';
-    END IF;
-    SELECT * INTO old FROM mreg.environment e WHERE e.project_id = pid AND e.name = n FOR UPDATE;
+    SELECT * INTO old FROM mreg.environment y WHERE y.project_id = pid AND y.name = n FOR UPDATE;
     PERFORM mreg_internal.audit_note(pid, mreg_internal.node_text(project, 'environment', n), to_jsonb(old));
+    -- a setting left out (NULL) keeps its value; '' clears requires and follow_alias
+    e := old;
+    e.position := coalesce("position", old.position, (SELECT max(y.position) + 10 FROM mreg.environment y WHERE y.project_id = pid));
+    e.requires := CASE WHEN requires IS NULL THEN old.requires ELSE nullif(req, '') END;
+    e.follow_alias := CASE WHEN follow_alias IS NULL THEN old.follow_alias ELSE al END;
+    e.health_window := coalesce(health_window, old.health_window, '1 hour');
+    -- 'Infinity' removes an SLO
+    e.max_latency_p95_ms := CASE WHEN max_latency_p95_ms = 'Infinity' THEN NULL ELSE coalesce(max_latency_p95_ms, old.max_latency_p95_ms) END;
+    e.max_error_rate := CASE WHEN max_error_rate = 'Infinity' THEN NULL ELSE coalesce(max_error_rate, old.max_error_rate) END;
+    e.max_drift_flags := coalesce(max_drift_flags, old.max_drift_flags, 0);
+    e.feedback_tolerance := coalesce(feedback_tolerance, old.feedback_tolerance, 0.05);
+    IF e.requires IS NOT NULL THEN
+        IF e.requires = n OR NOT EXISTS (SELECT FROM mreg.environment y WHERE y.project_id = pid AND y.name = e.requires) THEN
+            RAISE EXCEPTION 'environment % cannot require %', n, mreg_internal.quote_short(requires)
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = format('requires names another environment of the project: %s.',
+                                      (SELECT string_agg(y.name, ', ' ORDER BY y.position) FROM mreg.environment y WHERE y.project_id = pid AND y.name <> n));
+        END IF;
+        -- no cycle: nothing could ever be deployed in its environments
+        x := e.requires;
+        WHILE x IS NOT NULL AND hops < 1000 LOOP
+            IF x = n THEN
+                RAISE EXCEPTION 'environment % cannot require %: that would make a cycle', n, e.requires
+                    USING ERRCODE = 'invalid_parameter_value',
+                          DETAIL = format('%s requires %s already (through its chain of requirements); no version could be deployed in either.', e.requires, n);
+            END IF;
+            SELECT y.requires INTO x FROM mreg.environment y WHERE y.project_id = pid AND y.name = x;
+            hops := hops + 1;
+        END LOOP;
+    END IF;
+    IF EXISTS (SELECT FROM mreg.environment y WHERE y.project_id = pid AND y.position = e.position AND y.name <> n) THEN
+        RAISE EXCEPTION 'position % is taken by environment % of project %', e.position,
+                        (SELECT y.name FROM mreg.environment y WHERE y.project_id = pid AND y.position = e.position), project
+            USING ERRCODE = 'unique_violation',
+                  DETAIL = format('Positions: %s.', (SELECT string_agg(format('%s %s', y.name, y.position), ', ' ORDER BY y.position)
+                                                      FROM mreg.environment y WHERE y.project_id = pid));
+    END IF;
     IF old.id IS NULL THEN
         INSERT INTO mreg.environment (project_id, name, position, requires, follow_alias, health_window,
                                       max_latency_p95_ms, max_error_rate, max_drift_flags, feedback_tolerance)
-        VALUES (pid, n, coalesce("position", (SELECT max(e.position) + 10 FROM mreg.environment e WHERE e.project_id = pid)),
-                req, al, health_window, max_latency_p95_ms, max_error_rate, coalesce(max_drift_flags, 0), coalesce(feedback_tolerance, 0.05))
-        RETURNING environment.id INTO id;
+        VALUES (pid, n, e.position, e.requires, e.follow_alias, e.health_window, e.max_latency_p95_ms, e.max_error_rate,
+                e.max_drift_flags, e.feedback_tolerance)
+        RETURNING environment.id INTO e.id;
     ELSE
-        UPDATE mreg.environment e
-           SET position = coalesce("position", e.position), requires = req, follow_alias = al,
-               health_window = define_environment.health_window, max_latency_p95_ms = define_environment.max_latency_p95_ms,
-               max_error_rate = define_environment.max_error_rate, max_drift_flags = coalesce(define_environment.max_drift_flags, 0),
-               feedback_tolerance = coalesce(define_environment.feedback_tolerance, 0.05)
-         WHERE e.id = old.id;
-        id := old.id;
+        UPDATE mreg.environment y
+           SET position = e.position, requires = e.requires, follow_alias = e.follow_alias, health_window = e.health_window,
+               max_latency_p95_ms = e.max_latency_p95_ms, max_error_rate = e.max_error_rate,
+               max_drift_flags = e.max_drift_flags, feedback_tolerance = e.feedback_tolerance
+         WHERE y.id = old.id;
     END IF;
-    RETURN id;
+    RETURN e.id;
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.define_environment(text, text, integer, text, text, interval, double precision, double precision, integer, double precision) IS
-    'Adds an environment to a project, or sets every setting of an existing one (the old row is kept in history): position in the order, the environment a version must have been in first, the alias that follows the live version, the health window and the thresholds deployment_status judges by; returns its id';
+    'Adds an environment to a project or changes one (the old row is kept in history): position in the order, the environment a version must have been in first (no cycles), the alias that follows the live version, the health window and the thresholds deployment_status judges by; a setting left out keeps its value (an empty string clears requires and follow_alias, ''Infinity'' an SLO); returns its id';
 
 -- ---------------------------------------------------------------- promote, rollback
 -- One promotion or rollback of a model in an environment at a time.

@@ -3,6 +3,7 @@
 -- (SPEC section 4; the rules are in doc/deployments.md):
 --
 --   reason        when                                                   verdict
+--   status        the version is retired (or archived) but still serves  unsuitable (archived: degraded)
 --   policy        the version fails a promote policy of the environment  unsuitable
 --   incident      an open incident                                       unsuitable when high or critical, else degraded
 --   latency       mean p95 latency over the window above the SLO         degraded
@@ -72,6 +73,12 @@ BEGIN
     SELECT count(*), count(*) FILTER (WHERE i.severity IN ('high', 'critical')) INTO r.open_incidents, severe
       FROM mreg.incident i WHERE i.deployment_id = d.id AND i.resolved_at IS NULL;
 
+    -- a version taken out of use that still serves
+    SELECT v.status INTO x FROM mreg.model_version v WHERE v.id = d.model_version_id;
+    IF x.status IN ('retired', 'archived') THEN
+        reasons := reasons || format('status: the version is %s but still serves', x.status);
+        unsuitable := unsuitable OR x.status = 'retired';
+    END IF;
     FOR x IN SELECT c.rule, c.detail FROM mreg.check_policy('promote', d.model_version_id, e.name) c WHERE NOT c.ok LOOP
         reasons := reasons || format('policy: %s: %s', x.rule, x.detail);
         unsuitable := true;
@@ -148,7 +155,7 @@ COMMENT ON COLUMN mreg.deployment_status.latest_metrics IS 'Latest evaluation of
 COMMENT ON COLUMN mreg.deployment_status.drift_flags IS 'Drift observations over threshold within the window';
 COMMENT ON COLUMN mreg.deployment_status.open_incidents IS 'Incidents not resolved yet';
 COMMENT ON COLUMN mreg.deployment_status.verdict IS 'ok, degraded or unsuitable';
-COMMENT ON COLUMN mreg.deployment_status.reasons IS 'Why it is not ok, one "reason: detail" per finding (policy, incident, latency, error_rate, no_health, drift, feedback)';
+COMMENT ON COLUMN mreg.deployment_status.reasons IS 'Why it is not ok, one "reason: detail" per finding (status, policy, incident, latency, error_rate, no_health, drift, feedback)';
 COMMENT ON COLUMN mreg.deployment_status.model_version_id IS 'Version deployed (mreg.model_version.id)';
 
 

@@ -38,6 +38,12 @@ SELECT throws_ok($$SELECT mreg.define_environment('dp_a', 'Bad Name')$$, '22023'
 SELECT throws_ok($$SELECT mreg.define_environment('dp_a', 'qa', requires => 'nowhere')$$, '22023', NULL, 'requires must name an environment');
 SELECT throws_ok($$SELECT mreg.define_environment('dp_a', NULL)$$, '22004', NULL, 'a NULL name is 22004');
 SELECT throws_ok($$SELECT mreg.define_environment('dp_a', 'qa', health_window => '-1 hour')$$, '22023', NULL, 'a negative window is 22023');
+SELECT throws_ok($$SELECT mreg.define_environment('dp_a', 'qa', 20)$$, '23505', 'position 20 is taken by environment staging of project dp_a',
+                 'a taken position is a clear 23505');
+SELECT throws_ok($$SELECT mreg.define_environment('dp_a', 'qa', max_error_rate => 'NaN')$$, '22023', NULL, 'a NaN threshold is 22023');
+SELECT throws_ok($$SELECT mreg.define_environment('dp_a', 'qa', max_latency_p95_ms => 0)$$, '22023', NULL, 'a zero latency SLO is 22023');
+SELECT throws_ok($$SELECT mreg.define_environment('dp_a', 'staging', requires => 'production')$$, '22023', NULL,
+                 'requirements cannot form a cycle (production requires staging)');
 SELECT lives_ok($$SELECT mreg.define_environment('dp_a', 'qa', 15)$$, 'an admin adds an environment');
 SELECT is((SELECT array_agg(e.name ORDER BY e.position) FROM mreg.environment e JOIN mreg.project p ON p.id = e.project_id WHERE p.name = 'dp_a'),
           ARRAY['dev', 'qa', 'staging', 'production'], 'a project gets dev, staging, production on first use, and the new one in its position');
@@ -205,9 +211,11 @@ SELECT is((SELECT latency_p95_ms FROM mreg.deployment_status WHERE id = :fd), 25
 SELECT mreg.record_health(:fd, now() - interval '4 minutes', latency_p95_ms => 100, error_rate => 0.5);
 SELECT is((SELECT reasons FROM fraud_status)[2] LIKE 'error_rate:%', true, 'error rate over the SLO is a reason too');
 -- the window: old signals do not count
-SELECT mreg.define_environment('dp_a', 'dev', 10, health_window => '3 minutes', max_latency_p95_ms => 150, max_error_rate => 0.01);
-SELECT alike((SELECT reasons[1] FROM fraud_status), 'no_health:%', 'signals older than the window do not count');
-SELECT mreg.define_environment('dp_a', 'dev', 10);
+SELECT mreg.define_environment('dp_a', 'dev', health_window => '3 minutes');
+SELECT alike((SELECT reasons[1] FROM fraud_status), 'no_health:%', 'signals older than the window do not count (the SLOs are kept)');
+SELECT mreg.define_environment('dp_a', 'dev', health_window => '1 hour', max_latency_p95_ms => 'Infinity', max_error_rate => 'Infinity');
+SELECT results_eq($$SELECT max_latency_p95_ms, max_error_rate, position FROM mreg.environment WHERE id = (SELECT environment_id FROM mreg.deployment WHERE id = pg_temp.id('fd'))$$,
+                  $$VALUES (NULL::float8, NULL::float8, 10)$$, '''Infinity'' removes an SLO, the rest is kept');
 SELECT results_eq($$SELECT verdict FROM fraud_status$$, $$VALUES ('ok'::text)$$, 'without SLOs: ok');
 SELECT mreg.log_drift(:f1, 'amount', 'psi', 0.5);
 SELECT results_eq($$SELECT verdict, reasons[1] LIKE 'drift:%' FROM fraud_status$$, $$VALUES ('degraded'::text, true)$$, 'drift over threshold: degraded');
@@ -231,6 +239,10 @@ SELECT results_eq($$SELECT verdict, open_incidents FROM mreg.deployment_status W
                   'a critical incident: unsuitable');
 SELECT mreg.resolve_incident(:ic, 'fixed');
 SELECT mreg.resolve_incident(:il, 'fixed');
+SELECT mreg.set_status('dp_a', 'fraud', '1.0.0', 'archived');
+SELECT results_eq($$SELECT verdict, reasons[1] FROM fraud_status$$, $$VALUES ('degraded'::text, 'status: the version is archived but still serves')$$,
+                  'an archived version that still serves: degraded');
+SELECT mreg.set_status('dp_a', 'fraud', '1.0.0', 'registered');
 SELECT mreg.set_policy('dp_a', 'promote', 'dev', '{"min_metrics": {"recall": 0.95}}');
 SELECT results_eq($$SELECT verdict, reasons[1] LIKE 'policy:%' FROM fraud_status$$, $$VALUES ('unsuitable'::text, true)$$,
                   'a metric below the environment''s policy: unsuitable');
