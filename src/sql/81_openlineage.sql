@@ -334,6 +334,9 @@ BEGIN
         PERFORM mreg_internal.ol_tag(pid, run_node, 'openlineage.job.name', job_name);
         PERFORM mreg_internal.ol_tag(pid, run_node, 'openlineage.producer', event ->> 'producer');
         tagged := true;
+    ELSIF NOT tagged THEN
+        -- an event this registry emitted for its own run: it tells nothing new
+        run_node := (mreg_internal.resolve('run:' || rid, pid)).canonical;
     ELSE
         SELECT * INTO r FROM mreg.run x WHERE x.id = rid;
         run_node := (mreg_internal.resolve('run:' || rid, pid)).canonical;
@@ -354,7 +357,7 @@ BEGIN
         END IF;
         n_start := CASE WHEN r.started_at IS NULL THEN ev_start WHEN ev_start IS NULL THEN r.started_at
                         ELSE least(r.started_at, ev_start) END;
-        n_end := greatest(n_end, n_start);
+        IF n_end < n_start THEN n_end := n_start; END IF;       -- clocks of two machines
         IF n_params IS DISTINCT FROM r.params THEN
             PERFORM mreg_internal.check_metadata(pid, 'run_params', n_params);
             clear := n_params;
