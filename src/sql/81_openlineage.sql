@@ -144,7 +144,7 @@ CREATE FUNCTION mreg_internal.ol_facet_values(facet jsonb) RETURNS jsonb
 AS $$
 BEGIN
     IF jsonb_typeof(facet) IS DISTINCT FROM 'object' THEN
-        RETURN '{}';
+        RETURN '{}'::jsonb;
     END IF;
     RETURN coalesce((SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(facet) e WHERE e.key NOT LIKE '\_%'), '{}');
 END
@@ -535,7 +535,7 @@ DECLARE
     node text;
     tags jsonb;
     run_facets jsonb;
-    job_facets jsonb := '{}';
+    job_facets jsonb := '{}'::jsonb;
     inputs jsonb;
     outputs jsonb;
     at timestamptz;
