@@ -21,7 +21,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # installed, so a second run does not touch the network.
 MREG_PACKAGES="postgresql-$PG_MAJOR postgresql-contrib postgresql-server-dev-$PG_MAJOR
   postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl
-  postgresql-$PG_MAJOR-plpgsql-check
+  postgresql-$PG_MAJOR-plpgsql-check python3-yaml
   openssl make gcc clang-14 libclang-rt-14-dev
   chromium fonts-dejavu-core python3-pil"
 
