@@ -350,7 +350,8 @@ INSERT INTO gm_entry VALUES
     ('record_incident', 'mreg_contributor'), ('resolve_incident', 'mreg_contributor'),
     ('record_health', 'mreg_contributor'), ('create_health_partitions', 'mreg_contributor'),
     ('drop_health_before', 'mreg_admin'), ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor'),
-    ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin');
+    ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin'),
+    ('import_mlflow', 'mreg_contributor');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -423,7 +424,10 @@ INSERT INTO gm_call VALUES
     ('create_health_partitions', NULL, false, $$SELECT mreg.create_health_partitions('2001-01-01', '2001-01-02')$$),
     ('drop_health_before', NULL, false, $$SELECT mreg.drop_health_before('2000-01-01')$$),
     ('log_drift', 'contribute', true, $$SELECT mreg.log_drift(%3$s, 'f', 'psi', 0.1)$$),
-    ('log_feedback', 'contribute', true, $$SELECT mreg.log_feedback(%3$s, '{"accuracy": 0.9}')$$);
+    ('log_feedback', 'contribute', true, $$SELECT mreg.log_feedback(%3$s, '{"accuracy": 0.9}')$$),
+    -- an MLflow import: pending versions are drafts (contribute), ready ones registered (publish)
+    ('import_mlflow', 'contribute', true, $$SELECT mreg.import_mlflow('[]', '[{"name": "mlf%2$s", "version": "1", "status": "PENDING_REGISTRATION"}]', '%1$s')$$),
+    ('import_mlflow', 'publish', true, $$SELECT mreg.import_mlflow('[]', '[{"name": "mlf%2$s", "version": "1", "source": "s3://x"}]', '%1$s')$$);
 -- Entries whose calls need state of their own (a purpose, a review to vote
 -- on) are exercised per role in their own files.
 CREATE TEMP TABLE gm_call_elsewhere (entry name, file text);
