@@ -66,8 +66,8 @@ SELECT * FROM mlflow_filter_parse($$nàme = 'x'$$);
 \set VERBOSITY terse
 
 -- ---- a registry shaped like MLflow's store tests ------------------------------
-SELECT mreg.create_project('mlf');
-SELECT mreg.create_project('other');
+SELECT mreg.create_project('mlf') IS NOT NULL AS created;
+SELECT mreg.create_project('other') IS NOT NULL AS created;
 SELECT mreg.import_mlflow($$[{"name": "test_for_search_MV", "tags": [{"key": "team", "value": "risk"}]},
                             {"name": "churn-model"}]$$,
   $$[{"name": "test_for_search_MV", "version": "1", "source": "A/B", "run_id": "r1r1", "creation_timestamp": 1, "last_updated_timestamp": 1,
@@ -85,12 +85,12 @@ SELECT mreg.import_mlflow('[]', '[{"name": "test_for_search_MV", "version": "1",
 
 -- every row carries its aliases and tags (MLflow's does not: mlflow#9783)
 SELECT project, name, version_number, version, current_stage, stage, status, run_id, source, aliases, tags
-  FROM search_model_versions('');
+  FROM search_model_versions($$project IN ('mlf', 'other')$$);
 
 -- filters from MLflow's tests and docs, with the versions MLflow finds
 CREATE FUNCTION pg_temp.found(f text) RETURNS text LANGUAGE sql AS
 $$SELECT coalesce(string_agg(project || '/' || name || '#' || version_number, ' ' ORDER BY project, name, version_number), '(none)')
-    FROM mreg.search_model_versions(f)$$;
+    FROM mreg.search_model_versions(f) WHERE project IN ('mlf', 'other')$$;  -- other tests' projects share the database
 SELECT f AS filter, pg_temp.found(f) AS versions FROM (VALUES
     ($$name='test_for_search_MV'$$),                         -- 1 2 3, both projects
     ($$name = "test_for_search_MV" AND version_number = 2$$),
@@ -128,7 +128,7 @@ SELECT f AS filter, pg_temp.found(f) AS versions FROM (VALUES
 SELECT clause FROM mreg_internal.mlflow_where($$name = 'x''; DROP TABLE mreg.model; --' OR tags.`a'); DELETE FROM mreg.tag; --` = 'b' OR run_id IN ('$1', ''')--')$$);
 SELECT pg_temp.found($$name = 'x''; DROP TABLE mreg.model; --' OR tags.`a'); DELETE FROM mreg.tag; --` = 'b'$$) AS found;
 SELECT pg_temp.found($$metrics.`recall') OR true OR ('` >= 0$$) AS found;
-SELECT count(*) AS models_left FROM mreg.model;
+SELECT count(*) AS models_left FROM mreg.model WHERE project_id IN (SELECT id FROM mreg.project WHERE name IN ('mlf', 'other'));
 SELECT count(*) FROM search_model_versions($$version <@ '1 || * $$ || chr(39) || $$) OR (true'$$);
 
 -- ---- row-level security: a stranger finds nothing ----------------------------------
@@ -150,4 +150,4 @@ DROP ROLE mlf80_reader;
 -- ---- arguments ----------------------------------------------------------------
 SELECT count(*) FROM search_model_versions(NULL);
 SELECT count(*) FROM search_model_versions('', 0);
-SELECT name, version_number FROM search_model_versions('', 2);
+SELECT name, version_number FROM search_model_versions($$project = 'mlf'$$, 2);
