@@ -47,7 +47,9 @@ BEGIN
             -- event stream (76_events.sql): consuming moves the caller's own cursor
             ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin'),
             -- OpenLineage (81_openlineage.sql): runs, dataset versions and edges from RunEvents
-            ('ingest_openlineage', 'mreg_contributor')
+            ('ingest_openlineage', 'mreg_contributor'),
+            -- MLflow (80_mlflow_interchange.sql): each write inside goes through its own entry
+            ('import_mlflow', 'mreg_contributor')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p

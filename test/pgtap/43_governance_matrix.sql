@@ -351,7 +351,8 @@ INSERT INTO gm_entry VALUES
     ('record_health', 'mreg_contributor'), ('create_health_partitions', 'mreg_contributor'),
     ('drop_health_before', 'mreg_admin'), ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor'),
     ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin'),
-    ('ingest_openlineage', 'mreg_contributor');
+    ('ingest_openlineage', 'mreg_contributor'),
+    ('import_mlflow', 'mreg_contributor');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -428,7 +429,10 @@ INSERT INTO gm_call VALUES
     ('ingest_openlineage', 'contribute', true,
      $$SELECT mreg.ingest_openlineage(jsonb_build_object('eventType', 'COMPLETE', 'eventTime', '2026-01-01T00:00:00Z',
            'producer', 'urn:gm', 'run', jsonb_build_object('runId', gen_random_uuid()),
-           'job', jsonb_build_object('namespace', '%1$s', 'name', 'gm-job-%2$s')))$$);
+           'job', jsonb_build_object('namespace', '%1$s', 'name', 'gm-job-%2$s')))$$),
+    -- an MLflow import: pending versions are drafts (contribute), ready ones registered (publish)
+    ('import_mlflow', 'contribute', true, $$SELECT mreg.import_mlflow('[]', '[{"name": "mlf%2$s", "version": "1", "status": "PENDING_REGISTRATION"}]', '%1$s')$$),
+    ('import_mlflow', 'publish', true, $$SELECT mreg.import_mlflow('[]', '[{"name": "mlf%2$s", "version": "1", "source": "s3://x"}]', '%1$s')$$);
 -- Entries whose calls need state of their own (a purpose, a review to vote
 -- on) are exercised per role in their own files.
 CREATE TEMP TABLE gm_call_elsewhere (entry name, file text);
