@@ -45,7 +45,10 @@ BEGIN
             ('drop_health_before', 'mreg_admin'),
             ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor'),
             -- event stream (76_events.sql): consuming moves the caller's own cursor
-            ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin')
+            ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin'),
+            -- artifact checks (77_artifact_checks.sql), domain packs (83_packs.sql)
+            ('record_artifact_check', 'mreg_contributor'),
+            ('define_pack', 'mreg_admin'), ('install_pack', 'mreg_admin')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p
