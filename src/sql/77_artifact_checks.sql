@@ -3,7 +3,8 @@
 --
 -- An artifact of a registered version never changes (31_registry_guards.sql),
 -- so its check status is not a column of mreg.artifact: every check is a row
--- of the append-only mreg.artifact_check, and mreg.artifact_status shows the
+-- of the append-only mreg.artifact_check, and mreg.artifact_status (key id,
+-- the artifact's) shows the
 -- latest one of each artifact ('unchecked' when there is none).  The status
 -- of an artifact is thus its whole history, never an overwrite.
 --
@@ -43,7 +44,7 @@ SELECT mreg_internal.add_guards('append_only', 'artifact_check');
 
 -- ---------------------------------------------------------------- the status
 CREATE VIEW mreg.artifact_status AS
-SELECT a.id AS artifact_id, a.project_id, a.model_version_id, a.name, a.kind, a.uri, a.sha256, a.size_bytes,
+SELECT a.id, a.project_id, a.model_version_id, a.name, a.kind, a.uri, a.sha256, a.size_bytes,
        COALESCE(c.status, 'unchecked') AS check_status, c.detail AS check_detail,
        c.created_at AS checked_at, c.created_by AS checked_by, c.id AS check_id
   FROM mreg.artifact a
@@ -51,8 +52,8 @@ SELECT a.id AS artifact_id, a.project_id, a.model_version_id, a.name, a.kind, a.
                       WHERE k.artifact_id OPERATOR(pg_catalog.=) a.id
                       ORDER BY k.id DESC LIMIT 1) c ON true;
 COMMENT ON VIEW mreg.artifact_status IS
-    'One row per artifact (key artifact_id) with its check status: unchecked, ok, missing or checksum_mismatch, from the latest row of mreg.artifact_check';
-COMMENT ON COLUMN mreg.artifact_status.artifact_id IS 'The artifact (mreg.artifact.id); the key of the view';
+    'One row per artifact (key id, the artifact''s id) with its check status: unchecked, ok, missing or checksum_mismatch, from the latest row of mreg.artifact_check';
+COMMENT ON COLUMN mreg.artifact_status.id IS 'Key: the artifact''s id (mreg.artifact.id)';
 COMMENT ON COLUMN mreg.artifact_status.project_id IS 'Project of the artifact';
 COMMENT ON COLUMN mreg.artifact_status.model_version_id IS 'Model version the artifact belongs to';
 COMMENT ON COLUMN mreg.artifact_status.name IS 'Artifact name';

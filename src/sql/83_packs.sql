@@ -153,8 +153,10 @@ DECLARE
     pk bigint;
 BEGIN
     PERFORM mreg_internal.check_pack(name, definition);
-    INSERT INTO mreg.pack (name, description, definition, seeded)
-    VALUES (name, definition->>'description', definition, true)
+    -- like the seeded vocabulary (34_vocabulary_seed.sql): created by 'mreg'
+    -- at the release date, so every install holds the very same rows
+    INSERT INTO mreg.pack (name, description, definition, seeded, created_by, created_at)
+    VALUES (name, definition->>'description', definition, true, 'mreg', '2026-11-30 00:00+00')
     RETURNING id INTO pk;
     RETURN pk;
 END

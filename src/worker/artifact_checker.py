@@ -102,7 +102,7 @@ class Checker:
 
     def check_artifact(self, artifact_id, only_if_changed=False):
         with self.conn.cursor() as cur:
-            cur.execute("SELECT uri, size_bytes, sha256, check_status FROM mreg.artifact_status WHERE artifact_id = %s",
+            cur.execute("SELECT uri, size_bytes, sha256, check_status FROM mreg.artifact_status WHERE id = %s",
                         (artifact_id,))
             row = cur.fetchone()
             if row is None:
@@ -138,9 +138,9 @@ class Checker:
         The periodic recheck leaves unchecked ones to their artifact.added
         event (checking them here too would record them twice)."""
         with self.conn.cursor() as cur:
-            cur.execute("SELECT artifact_id FROM mreg.artifact_status WHERE uri LIKE 'file:%%'"
+            cur.execute("SELECT id FROM mreg.artifact_status WHERE uri LIKE 'file:%%'"
                         + ("" if include_unchecked else " AND check_status <> 'unchecked'")
-                        + " ORDER BY artifact_id")
+                        + " ORDER BY id")
             ids = [r[0] for r in cur.fetchall()]
         for i in ids:
             self.check_artifact(i, only_if_changed=True)

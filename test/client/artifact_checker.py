@@ -24,7 +24,7 @@ WORKER = os.path.join(ROOT, "src", "worker", "artifact_checker.py")
 def wait_status(cur, artifact_id, want, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        cur.execute("SELECT check_status FROM mreg.artifact_status WHERE artifact_id = %s", (artifact_id,))
+        cur.execute("SELECT check_status FROM mreg.artifact_status WHERE id = %s", (artifact_id,))
         got = cur.fetchone()[0]
         if got == want:
             return got
@@ -60,7 +60,7 @@ def main():
         cur.execute("SELECT id FROM mreg.artifact WHERE model_version_id = %s", (vid,))
         aid = cur.fetchone()[0]
         check(wait_status(cur, aid, "ok") == "ok", "the worker hears artifact.added and records ok")
-        cur.execute("SELECT checked_by, check_detail FROM mreg.artifact_status WHERE artifact_id = %s", (aid,))
+        cur.execute("SELECT checked_by, check_detail FROM mreg.artifact_status WHERE id = %s", (aid,))
         by, detail = cur.fetchone()
         check(by == "ac_client_checker", "recorded as the checker's role (%s)" % by)
         check(detail.startswith("size %d, sha256 " % len(data)), "with what it saw (%s)" % detail)
@@ -73,7 +73,7 @@ def main():
             f.seek(100)
             f.write(b"tampered")
         check(wait_status(cur, aid, "checksum_mismatch") == "checksum_mismatch", "a changed file: checksum_mismatch")
-        cur.execute("SELECT check_detail FROM mreg.artifact_status WHERE artifact_id = %s", (aid,))
+        cur.execute("SELECT check_detail FROM mreg.artifact_status WHERE id = %s", (aid,))
         check("registered %s" % hashlib.sha256(data).hexdigest() in cur.fetchone()[0], "the detail names both hashes")
         cur.execute("SELECT ok FROM mreg.check_policy('promote', %s, 'production')", (vid,))
         check(cur.fetchone()[0] is False, "the policy no longer holds")
@@ -111,7 +111,7 @@ def main():
             f.write(data)
         r = subprocess.run(["/usr/bin/python3", WORKER, "--once", "--recheck"], env=env, timeout=60)
         check(r.returncode == 0, "--once --recheck exits 0")
-        cur.execute("SELECT check_status FROM mreg.artifact_status WHERE artifact_id = %s", (aid,))
+        cur.execute("SELECT check_status FROM mreg.artifact_status WHERE id = %s", (aid,))
         check(cur.fetchone()[0] == "ok", "the restored file is ok again")
     finally:
         if worker is not None:

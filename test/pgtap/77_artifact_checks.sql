@@ -44,7 +44,7 @@ SELECT lives_ok($$SELECT mreg.set_status('ac', 'm', '1.0.0', 'registered')$$, 'a
 
 -- the file changes on disk: a new check, the old one stays
 SELECT mreg.record_artifact_check(:w, 'checksum_mismatch', 'sha256 is 0000..., registered ba78...');
-SELECT is((SELECT check_status FROM mreg.artifact_status WHERE artifact_id = :w), 'checksum_mismatch', 'the latest check is the status');
+SELECT is((SELECT check_status FROM mreg.artifact_status WHERE id = :w), 'checksum_mismatch', 'the latest check is the status');
 SELECT is((SELECT array_agg(status ORDER BY id) FROM mreg.artifact_check WHERE artifact_id = :w), ARRAY['ok', 'checksum_mismatch'],
           'every check is kept');
 SELECT mreg.promote('ac', 'm', '1.0.0', 'staging');
@@ -67,7 +67,7 @@ SELECT is((SELECT count(*) FROM mreg.audit_log WHERE action = 'record_artifact_c
 -- privileges and bad arguments
 SET LOCAL ROLE ac77_reader;
 SELECT throws_ok(format('SELECT mreg.record_artifact_check(%s, %L)', :w, 'ok'), '42501', NULL, 'a reader may not record a check');
-SELECT is((SELECT check_status FROM mreg.artifact_status WHERE artifact_id = :w), 'ok', 'but reads the status');
+SELECT is((SELECT check_status FROM mreg.artifact_status WHERE id = :w), 'ok', 'but reads the status');
 RESET ROLE;
 SELECT mreg.register_model_version('ac_other', 'x', '1.0.0', artifacts => '[{"name": "a", "uri": "file:///x"}]') AS vx \gset
 SELECT id AS xa FROM mreg.artifact WHERE model_version_id = :vx \gset
