@@ -36,7 +36,7 @@ COMMENT ON COLUMN mreg.policy.id IS 'Surrogate key (stays the same when the rule
 COMMENT ON COLUMN mreg.policy.project_id IS 'Project the policy governs';
 COMMENT ON COLUMN mreg.policy.action IS 'publish, promote, modify or retire';
 COMMENT ON COLUMN mreg.policy.environment IS 'Environment the policy applies to (production, staging, ...); NULL: every environment';
-COMMENT ON COLUMN mreg.policy.rule IS 'The rule, normalised (see doc/governance.md): min_metrics, max_metrics, slices, max_slice_gap, required_approvals, approver_role, separation_of_duties, allowed_licenses, require_data_rights, escalate_to, review_due';
+COMMENT ON COLUMN mreg.policy.rule IS 'The rule, normalised (see doc/governance.md): min_metrics, max_metrics, slices, max_slice_gap, required_approvals, approver_role, separation_of_duties, allowed_licenses, require_data_rights, escalate_to, review_due, artifacts_checked, required_constraints';
 COMMENT ON COLUMN mreg.policy.updated_at IS 'When the rule last changed';
 COMMENT ON COLUMN mreg.policy.updated_by IS 'Role that last changed it';
 COMMENT ON COLUMN mreg.policy.created_at IS 'When the policy was first set';
@@ -242,7 +242,7 @@ AS $$
 DECLARE
     known constant text[] := ARRAY['min_metrics', 'max_metrics', 'slices', 'max_slice_gap', 'required_approvals',
                                    'approver_role', 'separation_of_duties', 'allowed_licenses', 'require_data_rights',
-                                   'escalate_to', 'review_due'];
+                                   'escalate_to', 'review_due', 'artifacts_checked', 'required_constraints'];
     unknown text;
     result jsonb := '{}';
     k text;
@@ -295,7 +295,17 @@ BEGIN
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
             result := result || jsonb_build_object(k, n::int);
-        WHEN 'separation_of_duties', 'require_data_rights' THEN
+        WHEN 'required_constraints' THEN
+            -- regulatory constraints the model must declare, as vocabulary terms
+            FOREACH lic IN ARRAY mreg_internal.rule_strings(k, v) LOOP
+                lic := mreg_internal.term('constraint', lic, pid);
+                IF lic <> ALL (lics) THEN
+                    lics := lics || lic;
+                END IF;
+            END LOOP;
+            result := result || jsonb_build_object(k, to_jsonb(lics));
+            lics := '{}';
+        WHEN 'separation_of_duties', 'require_data_rights', 'artifacts_checked' THEN
             IF jsonb_typeof(v) <> 'boolean' THEN
                 RAISE EXCEPTION 'policy rule %: expected true or false, got %', k, jsonb_typeof(v)
                     USING ERRCODE = 'invalid_parameter_value';

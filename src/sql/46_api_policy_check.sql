@@ -93,7 +93,7 @@ BEGIN
     IF model_version_id IS NULL THEN
         RAISE EXCEPTION 'model_version_id must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    SELECT x.id, x.project_id, x.created_by, m.name AS model, x.version, m.license INTO v
+    SELECT x.id, x.project_id, x.created_by, m.name AS model, x.version, m.license, m.constraints INTO v
       FROM mreg.model_version x JOIN mreg.model m ON m.id = x.model_id WHERE x.id = model_version_id;
     IF v.id IS NULL THEN
         RAISE EXCEPTION 'model version % is not registered', model_version_id USING ERRCODE = 'foreign_key_violation';
@@ -168,6 +168,31 @@ BEGIN
             ok := bad IS NULL;
             detail := CASE WHEN cnt = 0 THEN 'no dataset versions in the provenance'
                            WHEN ok THEN format('%s dataset version%s, all with usage rights', cnt, CASE WHEN cnt > 1 THEN 's' ELSE '' END)
+                           ELSE bad END;
+            RETURN NEXT;
+        END IF;
+        IF pol.rule ? 'required_constraints' THEN
+            rule := prefix || 'required_constraints';
+            SELECT string_agg(c, ', ' ORDER BY c) INTO bad
+              FROM jsonb_array_elements_text(pol.rule->'required_constraints') c
+             WHERE c <> ALL (v.constraints);
+            ok := bad IS NULL;
+            detail := CASE WHEN ok THEN format('the model declares %s',
+                                               (SELECT string_agg(c, ', ') FROM jsonb_array_elements_text(pol.rule->'required_constraints') c))
+                           ELSE format('the model does not declare %s', bad) END;
+            RETURN NEXT;
+        END IF;
+        -- artifacts (77_artifact_checks.sql): every one checked, and ok
+        IF (pol.rule->'artifacts_checked') = 'true' THEN
+            rule := prefix || 'artifacts_checked';
+            SELECT count(*), string_agg(format('%s is %s', mreg_internal.quote_short(a.name), a.st), '; ' ORDER BY a.name)
+                                 FILTER (WHERE a.st <> 'ok')
+              INTO cnt, bad
+              FROM (SELECT x.name, mreg_internal.artifact_check_status(x.id) AS st
+                      FROM mreg.artifact x WHERE x.model_version_id = v.id) a;
+            ok := cnt > 0 AND bad IS NULL;
+            detail := CASE WHEN cnt = 0 THEN 'the version has no artifacts'
+                           WHEN ok THEN format('%s artifact%s, all ok', cnt, CASE WHEN cnt > 1 THEN 's' ELSE '' END)
                            ELSE bad END;
             RETURN NEXT;
         END IF;

@@ -35,7 +35,7 @@ BEGIN ATOMIC
                    OPERATOR(pg_catalog.<) (old OPERATOR(pg_catalog.->>) 'required_approvals')::pg_catalog.int4
             UNION ALL
             SELECT 3, pg_catalog.format('%s turned off', f.key)
-              FROM (VALUES ('separation_of_duties'), ('require_data_rights')) f(key)
+              FROM (VALUES ('separation_of_duties'), ('require_data_rights'), ('artifacts_checked')) f(key)
              WHERE (old OPERATOR(pg_catalog.->) f.key) OPERATOR(pg_catalog.=) 'true'::jsonb
                AND (new OPERATOR(pg_catalog.->) f.key) IS DISTINCT FROM 'true'::jsonb) c;
 END;

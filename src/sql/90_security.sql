@@ -49,7 +49,10 @@ BEGIN
             -- OpenLineage (81_openlineage.sql): runs, dataset versions and edges from RunEvents
             ('ingest_openlineage', 'mreg_contributor'),
             -- MLflow (80_mlflow_interchange.sql): each write inside goes through its own entry
-            ('import_mlflow', 'mreg_contributor')
+            ('import_mlflow', 'mreg_contributor'),
+            -- artifact checks (77_artifact_checks.sql), domain packs (83_packs.sql)
+            ('record_artifact_check', 'mreg_contributor'),
+            ('define_pack', 'mreg_admin'), ('install_pack', 'mreg_admin')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p

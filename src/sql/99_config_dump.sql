@@ -2,7 +2,7 @@
 -- sequence is an extension configuration table.  This file runs last, so it
 -- covers the tables of every capability file.
 --
--- Seeded vocabulary and synonyms come back with CREATE EXTENSION, so only
+-- Seeded vocabulary, synonyms and packs come back with CREATE EXTENSION, so only
 -- user-added rows are dumped (no seeded row comes back twice).
 -- One call per statement: each call rewrites the pg_extension row.
 DO $$
@@ -18,7 +18,7 @@ BEGIN
               ORDER BY c.relname
     LOOP
         PERFORM pg_catalog.pg_extension_config_dump(t.rel,
-                    CASE WHEN t.relname OPERATOR(pg_catalog.=) ANY ('{vocabulary,synonym}'::pg_catalog.name[])
+                    CASE WHEN t.relname OPERATOR(pg_catalog.=) ANY ('{vocabulary,synonym,pack}'::pg_catalog.name[])
                          THEN 'WHERE NOT seeded' ELSE '' END);
     END LOOP;
     FOR t IN SELECT pg_catalog.pg_get_serial_sequence(a.attrelid::pg_catalog.regclass::pg_catalog.text, a.attname)::pg_catalog.regclass AS rel

@@ -36,7 +36,7 @@ SELECT mreg.create_project('gm_a');
 SELECT mreg.create_project('gm_b');
 SELECT mreg.create_project('gm_pub', NULL, 'public');
 
-CREATE TEMP TABLE gm_ids (project text PRIMARY KEY, run_id bigint, v1 bigint, v0 bigint, dep bigint, inc bigint);
+CREATE TEMP TABLE gm_ids (project text PRIMARY KEY, run_id bigint, v1 bigint, v0 bigint, dep bigint, inc bigint, art bigint);
 DO $$
 DECLARE
     p text;
@@ -74,7 +74,7 @@ BEGIN
         PERFORM mreg.register_model_version(p, 'other', '1.1.0');
         PERFORM mreg.promote(p, 'other', '1.1.0', 'dev');
         PERFORM mreg.record_health(dep, now(), rps => 1);
-        INSERT INTO gm_ids VALUES (p, r, v1, v0, dep, inc);
+        INSERT INTO gm_ids VALUES (p, r, v1, v0, dep, inc, (SELECT a.id FROM mreg.artifact a WHERE a.model_version_id = v1));
     END LOOP;
 END
 $$;
@@ -352,7 +352,8 @@ INSERT INTO gm_entry VALUES
     ('drop_health_before', 'mreg_admin'), ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor'),
     ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin'),
     ('ingest_openlineage', 'mreg_contributor'),
-    ('import_mlflow', 'mreg_contributor');
+    ('import_mlflow', 'mreg_contributor'),
+    ('record_artifact_check', 'mreg_contributor'), ('define_pack', 'mreg_admin'), ('install_pack', 'mreg_admin');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -378,7 +379,7 @@ SELECT is((SELECT string_agg(DISTINCT format('%s to %s', f.sig, a.grantee::regro
 -- ---------------------------------------------------------------- what each write does for each login
 -- One call per entry (project-less ones once), with %1$s the project and
 -- %2$s a fresh number, %3$s the id of the project's version m@1.0.0, %4$s its deployment in staging,
--- %5$s an open incident of it; priv is the project privilege it needs (NULL: none).
+-- %5$s an open incident of it, %6$s the artifact of m@1.0.0; priv is the project privilege it needs (NULL: none).
 -- Each call runs in a subtransaction that is rolled back, success or not,
 -- so no call changes what the next one finds.
 CREATE TEMP TABLE gm_call (entry name, priv text, per_project boolean, sql text);
@@ -432,7 +433,10 @@ INSERT INTO gm_call VALUES
            'job', jsonb_build_object('namespace', '%1$s', 'name', 'gm-job-%2$s')))$$),
     -- an MLflow import: pending versions are drafts (contribute), ready ones registered (publish)
     ('import_mlflow', 'contribute', true, $$SELECT mreg.import_mlflow('[]', '[{"name": "mlf%2$s", "version": "1", "status": "PENDING_REGISTRATION"}]', '%1$s')$$),
-    ('import_mlflow', 'publish', true, $$SELECT mreg.import_mlflow('[]', '[{"name": "mlf%2$s", "version": "1", "source": "s3://x"}]', '%1$s')$$);
+    ('import_mlflow', 'publish', true, $$SELECT mreg.import_mlflow('[]', '[{"name": "mlf%2$s", "version": "1", "source": "s3://x"}]', '%1$s')$$),
+    ('record_artifact_check', 'contribute', true, $$SELECT mreg.record_artifact_check(%6$s, 'ok')$$),
+    ('install_pack', 'admin', true, $$SELECT mreg.install_pack('%1$s', 'computer-vision')$$),
+    ('define_pack', NULL, false, $$SELECT mreg.define_pack('gm-pack-%2$s', '{"description": "matrix"}')$$);
 -- Entries whose calls need state of their own (a purpose, a review to vote
 -- on) are exercised per role in their own files.
 CREATE TEMP TABLE gm_call_elsewhere (entry name, file text);
@@ -461,7 +465,8 @@ $$;
 
 -- the superuser can do every call (the calls themselves are right)
 SELECT is(pg_temp.gm_try(current_user, format(c.sql, p.project, row_number() OVER (), (SELECT v1 FROM gm_ids i WHERE i.project = p.project),
-                                               (SELECT dep FROM gm_ids i WHERE i.project = p.project), (SELECT inc FROM gm_ids i WHERE i.project = p.project))), 'ok',
+                                               (SELECT dep FROM gm_ids i WHERE i.project = p.project), (SELECT inc FROM gm_ids i WHERE i.project = p.project),
+                                               (SELECT art FROM gm_ids i WHERE i.project = p.project))), 'ok',
           format('superuser: %s in %s works', c.entry, p.project))
   FROM gm_call c CROSS JOIN (VALUES ('gm_a'), ('gm_b'), ('gm_pub')) p(project)
  WHERE c.per_project OR p.project = 'gm_a';
@@ -469,7 +474,8 @@ SELECT is(pg_temp.gm_try(current_user, format(c.sql, p.project, row_number() OVE
 CREATE TEMP TABLE gm_outcome AS
 SELECT l.who, c.entry, c.priv, CASE WHEN c.per_project THEN p.project END AS project,
        pg_temp.gm_try(l.who, format(c.sql, p.project, 1000 + row_number() OVER (), (SELECT v1 FROM gm_ids i WHERE i.project = p.project),
-                                    (SELECT dep FROM gm_ids i WHERE i.project = p.project), (SELECT inc FROM gm_ids i WHERE i.project = p.project))) AS got,
+                                    (SELECT dep FROM gm_ids i WHERE i.project = p.project), (SELECT inc FROM gm_ids i WHERE i.project = p.project),
+                                    (SELECT art FROM gm_ids i WHERE i.project = p.project))) AS got,
        CASE WHEN NOT pg_has_role(l.who, e.lowest, 'MEMBER') THEN '42501'            -- no EXECUTE
             WHEN NOT c.per_project THEN 'ok'                                      -- membership is enough
             WHEN NOT pg_temp.gm_may(l.who, p.project, 'read') THEN '23503'       -- looks absent

@@ -23,7 +23,11 @@ MREG_PACKAGES="postgresql-$PG_MAJOR postgresql-contrib postgresql-server-dev-$PG
   postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl
   postgresql-$PG_MAJOR-plpgsql-check python3-yaml
   openssl make gcc clang-14 libclang-rt-14-dev
-  chromium fonts-dejavu-core python3-pil"
+  chromium fonts-dejavu-core python3-pil
+  python3-psycopg2 python3-sqlalchemy"
+# test/client/*.js run with node; their npm packages are installed by
+# test/client/npm.sh (pinned, into a cache that later runs reuse offline).
+MREG_NODE_PACKAGES="nodejs npm"
 
 # Install those of the named Debian packages that are missing.
 install_missing() {
@@ -41,6 +45,8 @@ install_missing() {
 
 bootstrap() {
 	install_missing $MREG_PACKAGES ${MREG_EXTRA_PACKAGES:-}
+	# node and npm: Debian's, unless some node with its npm is there already
+	{ command -v node && command -v npm; } >/dev/null || install_missing $MREG_NODE_PACKAGES
 	[ -z "$MREG_PG_PREFIX" ] || private_server
 	[ -x "$PGBIN/postgres" ] || die "no PostgreSQL $PG_MAJOR server in $PGBIN"
 	export PG_CONFIG=$PGBIN/pg_config

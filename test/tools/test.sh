@@ -113,14 +113,23 @@ suite_sh() {
 	done
 }
 
-# ORM and driver clients, run with Debian's Python (its modules live there).
+# ORM and driver clients: test/client/*.py with Debian's Python (its modules
+# live there; _*.py are shared helpers), test/client/*.js with node (npm
+# packages they need are installed by test/client/npm.sh into a cache).
 suite_client() {
-	ls test/client/*.py >/dev/null 2>&1 || return 0
+	ls test/client/*.py test/client/*.js >/dev/null 2>&1 || return 0
 	log "suite: clients"
 	local f
-	for f in test/client/*.py; do
+	for f in test/client/[!_]*.py; do
+		[ -f "$f" ] || continue
 		echo "--- $f"
 		if /usr/bin/python3 "$f"; then pass; else fail "client:$(basename "$f")"; fi
+	done
+	for f in test/client/[!_]*.js; do
+		[ -f "$f" ] || continue
+		echo "--- $f"
+		if bash test/client/npm.sh && NODE_PATH=$(bash test/client/npm.sh --path) node "$f"; then pass
+		else fail "client:$(basename "$f")"; fi
 	done
 }
 
