@@ -247,6 +247,15 @@ BEGIN
         ELSIF c.classid = 'pg_class'::regclass AND EXISTS (SELECT FROM pg_index x WHERE x.indexrelid = c.objid) THEN
             owner_oid := (SELECT x.indrelid FROM pg_index x WHERE x.indexrelid = c.objid);
         END IF;
+        -- pg_restore (and psql over a plain dump) re-attaches the daily health
+        -- partitions (73_health.sql), one statement each: exactly that
+        -- statement, alone in its query string, passes
+        IF c.command_tag = 'ALTER TABLE'
+           AND pg_catalog.btrim(pg_catalog.current_query(), E' \n\t;') OPERATOR(pg_catalog.~)
+               ('^ALTER TABLE ONLY mreg\.health_signal ATTACH PARTITION mreg_internal\.health_signal_p[0-9]{8} '
+                'FOR VALUES FROM \(''[^'';]*''\) TO \(''[^'';]*''\)$') THEN
+            CONTINUE;
+        END IF;
         -- the extension's own objects; tables a superuser adds to schema mreg are theirs
         IF EXISTS (SELECT FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
                     WHERE d.classid = owner_class AND d.objid = owner_oid AND d.deptype = 'e'
