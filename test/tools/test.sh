@@ -2,14 +2,16 @@
 # `make test`: bootstrap, build (warnings are errors), install, start a private
 # cluster, run every suite, stop the cluster, print one summary line.
 # Suites: pg_regress (sql/), pgTAP (test/pgtap/), isolation (test/isolation/),
-# shell scripts (test/sh/), ORM clients (test/client/), fuzz smoke (test/fuzz/).
+# shell scripts (test/sh/), TAP scripts with their own clusters (test/tap/),
+# ORM clients (test/client/), fuzz smoke (test/fuzz/).
 # MREG_SUITES="regress pgtap" limits the run to some suites; MREG_SH=NAME (a
-# glob) runs only test/sh/NAME.sh in the shell suite.
+# glob) runs only test/sh/NAME.sh in the shell suite, MREG_TAP=NAME only
+# test/tap/NAME.pl in the TAP suite.
 set -u
 source "$(dirname "$0")/common.sh"
 cd "$MREG_ROOT"
 
-SUITES=${MREG_SUITES:-"regress pgtap isolation sh client fuzz"}
+SUITES=${MREG_SUITES:-"regress pgtap isolation sh tap client fuzz"}
 PASSED=0; FAILED=0; FAILED_NAMES=()
 pass() { PASSED=$((PASSED + 1)); }
 fail() { FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1"); }
@@ -110,6 +112,32 @@ suite_sh() {
 			[ $rc = 0 ] || grep -q '^fail ' "$sub" || fail "sh:$(basename "$f")"
 		elif [ $rc = 0 ]; then pass
 		else fail "sh:$(basename "$f")"; fi
+	done
+}
+
+# TAP scripts (test/tap/*.pl) start clusters of their own with
+# PostgreSQL::Test::Cluster (Debian ships it in postgresql-client-15, under
+# pgxs/src/test/perl): crash recovery, point-in-time recovery, standbys.
+# initdb refuses to run as root, so prove runs as the postgres OS user, each
+# script in a folder of its own (tmp_check/ with the nodes and their logs).
+# One result per script: it passes when every assertion passes.
+suite_tap() {
+	ls test/tap/*.pl >/dev/null 2>&1 || return 0
+	log "suite: TAP (own clusters)"
+	local f name dir
+	for f in test/tap/${MREG_TAP:-*}.pl; do
+		[ -f "$f" ] || { fail "tap:${MREG_TAP:-*} (no such script)"; continue; }
+		name=$(basename "$f" .pl); dir=$CLUSTER_DIR/tap/$name
+		mkdir -p "$dir" && $SUDO chown postgres: "$dir" || { fail "tap:$name"; continue; }
+		echo "--- $f"
+		if (cd "$dir" && $AS_PG env PATH="$PGBIN:$PATH" PERL5LIB="$PGXS_DIR/test/perl:$MREG_ROOT/test/tap" \
+				PG_REGRESS="$PGXS_DIR/test/regress/pg_regress" TESTDIR="$dir" MREG_ROOT="$MREG_ROOT" \
+				prove --verbose --timer "$MREG_ROOT/$f"); then
+			pass
+		else
+			fail "tap:$name"
+			$SUDO sh -c "tail -n 40 '$dir'/tmp_check/log/*.log" 2>/dev/null
+		fi
 	done
 }
 
