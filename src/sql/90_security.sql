@@ -45,7 +45,9 @@ BEGIN
             ('drop_health_before', 'mreg_admin'),
             ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor'),
             -- event stream (76_events.sql): consuming moves the caller's own cursor
-            ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin')
+            ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin'),
+            -- self-monitoring (88_registry_health.sql): a verification kept for the dashboard
+            ('record_audit_verification', 'mreg_auditor')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p

@@ -350,7 +350,8 @@ INSERT INTO gm_entry VALUES
     ('record_incident', 'mreg_contributor'), ('resolve_incident', 'mreg_contributor'),
     ('record_health', 'mreg_contributor'), ('create_health_partitions', 'mreg_contributor'),
     ('drop_health_before', 'mreg_admin'), ('log_drift', 'mreg_contributor'), ('log_feedback', 'mreg_contributor'),
-    ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin');
+    ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin'),
+    ('record_audit_verification', 'mreg_auditor');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -410,6 +411,7 @@ INSERT INTO gm_call VALUES
     ('reindex_search', NULL, false, $$SELECT mreg.reindex_search()$$),
     ('consume_events', NULL, false, $$SELECT count(*) FROM mreg.consume_events('gm%2$s')$$),
     ('purge_events', NULL, false, $$SELECT mreg.purge_events(now())$$),
+    ('record_audit_verification', NULL, false, $$SELECT count(*) FROM mreg.record_audit_verification()$$),
     ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": 1}')$$),
     ('personal_data', 'privacy', true,
      $$SELECT mreg.personal_data('model_version', %3$s) FROM (SELECT mreg.set_purpose('matrix')) s$$),
