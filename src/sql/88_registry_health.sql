@@ -112,6 +112,12 @@ DECLARE
     secs double precision;
     r record;
     n bigint;
+    fn text;
+    calls float8;
+    total float8;
+    mx float8;
+    sumsq float8;
+    statements bigint;
 BEGIN
     -- ------------------------------------------------------------ api
     SELECT x.nspname INTO pgss_schema
@@ -128,23 +134,23 @@ BEGIN
                 format('pg_stat_statements %s, statistics since %s; top-level statements only (pg_stat_statements.track = %s)',
                        (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'pg_stat_statements'), since,
                        current_setting('pg_stat_statements.track', true));
-            FOR r IN EXECUTE format(
-                $q$SELECT f AS fn, sum(s.calls)::float8 AS calls, sum(s.total_exec_time) AS total, max(s.max_exec_time) AS mx,
-                          sum(s.calls * (s.stddev_exec_time ^ 2 + s.mean_exec_time ^ 2)) AS sumsq, count(*) AS statements
+            FOR fn, calls, total, mx, sumsq, statements IN EXECUTE format(
+                $q$SELECT f, sum(s.calls)::float8, sum(s.total_exec_time)::float8, max(s.max_exec_time)::float8,
+                          sum(s.calls * (s.stddev_exec_time ^ 2 + s.mean_exec_time ^ 2))::float8, count(*)
                      FROM %I.pg_stat_statements(true) s
                     CROSS JOIN LATERAL mreg_internal.called_functions(s.query) f
                     WHERE s.dbid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
                       AND s.calls > 0
                     GROUP BY f ORDER BY f$q$, pgss_schema) LOOP
-                RETURN QUERY SELECT 'api', x.metric, r.fn, x.value, x.unit, x.detail
+                RETURN QUERY SELECT 'api', x.metric, fn, x.value, x.unit, x.detail
                   FROM (VALUES
-                    ('calls', r.calls, 'count', format('completed top-level statements calling it (%s distinct statements)', r.statements)),
-                    ('calls_per_second', r.calls / secs, 'per second', 'average since the statistics were reset'),
-                    ('mean_ms', r.total / r.calls, 'ms', 'mean execution time'),
-                    ('p95_ms', least(r.mx, r.total / r.calls + 1.645 * sqrt(greatest(r.sumsq / r.calls - (r.total / r.calls) ^ 2, 0))),
+                    ('calls', calls, 'count', format('completed top-level statements calling it (%s distinct statements)', statements)),
+                    ('calls_per_second', calls / secs, 'per second', 'average since the statistics were reset'),
+                    ('mean_ms', total / calls, 'ms', 'mean execution time'),
+                    ('p95_ms', least(mx, total / calls + 1.645 * sqrt(greatest(sumsq / calls - (total / calls) ^ 2, 0))),
                      'ms', 'estimate: mean + 1.645 standard deviations, at most the maximum (pg_stat_statements keeps no percentiles)'),
-                    ('max_ms', r.mx, 'ms', 'slowest execution'),
-                    ('total_ms', r.total, 'ms', 'total execution time')) AS x(metric, value, unit, detail);
+                    ('max_ms', mx, 'ms', 'slowest execution'),
+                    ('total_ms', total, 'ms', 'total execution time')) AS x(metric, value, unit, detail);
             END LOOP;
         EXCEPTION WHEN object_not_in_prerequisite_state THEN
             RETURN QUERY SELECT 'api', 'available', NULL::text, 0::float8, 'bool',
