@@ -406,7 +406,7 @@ INSERT INTO gm_call VALUES
     ('annotate', 'contribute', true, $$SELECT mreg.annotate('%1$s/model:m@1.0.0', 'note %2$s')$$),
     ('add_lineage', 'contribute', true, $$SELECT mreg.add_lineage('%1$s/code:gm%2$s', '%1$s/model:m@0.9.0')$$),
     ('set_status', 'publish', true, $$SELECT mreg.set_status('%1$s', 'm', '1.0.0', 'staging')$$),
-    ('retire', 'publish', true, $$SELECT mreg.retire('%1$s', 'm', '1.0.0', 'matrix')$$),
+    ('retire', 'publish', true, $$SELECT mreg.retire('%1$s', 'm', '0.9.0', 'matrix')$$),
     ('set_alias', 'publish', true, $$SELECT mreg.set_alias('%1$s', 'm', 'staging', '1.0.0')$$),
     ('remove_alias', 'publish', true, $$SELECT mreg.remove_alias('%1$s', 'm', 'champion')$$),
     ('access_report', NULL, false, $$SELECT count(*) FROM mreg.access_report()$$),
