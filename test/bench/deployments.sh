@@ -26,7 +26,10 @@
 #     signals.  pgbench -M prepared, 1 client, DEPLOY_BENCH_SECONDS (5) per
 #     run, alternating, DEPLOY_BENCH_REPS runs; p50/p95 of the per-query
 #     latencies, medians over the runs.  Answers are compared.
-# Env: PGHOST PGPORT PGUSER (private cluster, see test/tools/bench.sh).
+# Env: PGHOST PGPORT PGUSER (private cluster, see test/tools/bench.sh);
+#      DEPLOY_BENCH_PARTS ("ingest status"), DEPLOY_BENCH_DB (mreg_bench_deploy),
+#      DEPLOY_BENCH_KEEP (set: keep the database afterwards).
+# Results of a run: doc/deployments.md, Benchmark.
 set -eu
 N_INGEST=${DEPLOY_BENCH_INGEST_ROWS:-3000000}
 REPS=${DEPLOY_BENCH_REPS:-3}
