@@ -21,7 +21,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # installed, so a second run does not touch the network.
 MREG_PACKAGES="postgresql-$PG_MAJOR postgresql-contrib postgresql-server-dev-$PG_MAJOR
   postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl
-  postgresql-$PG_MAJOR-plpgsql-check python3-yaml
+  postgresql-$PG_MAJOR-plpgsql-check postgresql-$PG_MAJOR-plproxy python3-yaml
   openssl make gcc clang-14 libclang-rt-14-dev
   chromium fonts-dejavu-core python3-pil
   python3-psycopg2 python3-sqlalchemy"
@@ -54,9 +54,16 @@ bootstrap() {
 }
 
 # The private copy of the server for MREG_PG_PREFIX, made once (after the
-# packages, so it has pgTAP and the contrib modules).  Headers are shared.
+# packages, so it has pgTAP and the contrib modules; extension files of
+# packages installed later are copied in on later runs).  Headers are shared.
 private_server() {
-	[ -x "$PGBIN/postgres" ] && return 0
+	if [ -x "$PGBIN/postgres" ]; then
+		# a copy made before a package was added lacks its files: add the
+		# missing ones (never overwriting, so mreg's install there stays)
+		$SUDO cp -an "/usr/lib/postgresql/$PG_MAJOR/." "$MREG_PG_PREFIX/lib/postgresql/$PG_MAJOR/" || die "updating the server copy failed"
+		$SUDO cp -an "/usr/share/postgresql/$PG_MAJOR/." "$MREG_PG_PREFIX/share/postgresql/$PG_MAJOR/" || die "updating the server copy failed"
+		return 0
+	fi
 	log "private server copy in $MREG_PG_PREFIX"
 	$SUDO mkdir -p "$MREG_PG_PREFIX/lib/postgresql" "$MREG_PG_PREFIX/share/postgresql" "$MREG_PG_PREFIX/include" || die "mkdir $MREG_PG_PREFIX"
 	$SUDO cp -a "/usr/lib/postgresql/$PG_MAJOR" "$MREG_PG_PREFIX/lib/postgresql/" || die "copying the server failed"
