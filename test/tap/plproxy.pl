@@ -1,5 +1,5 @@
 # Scale-out with PL/Proxy (SPEC §8, doc/scaling.md): two shard clusters with
-# mreg and a proxy cluster set up by plproxy/setup.sh.  Writes through the
+# mreg and a proxy cluster set up by src/plproxy/setup.sh.  Writes through the
 # proxy land on their project's shard only, ids name their shard, reads and
 # search through the proxy return the union in the order one node would give
 # (search_facets equal to a single node holding the same data), rights and
@@ -37,9 +37,9 @@ for my $n (@shard, $proxy)
 }
 
 my ($rc, $out, $err);
-my @cmd = ("$root/plproxy/setup.sh", $proxy->connstr('reg'), map { $_->connstr('reg') } @shard);
+my @cmd = ("$root/src/plproxy/setup.sh", $proxy->connstr('reg'), map { $_->connstr('reg') } @shard);
 ($rc, $out, $err) = (IPC::Run::run(\@cmd, '<', \undef, '>', \$out, '2>', \$err) ? 0 : 1, $out, $err);
-is($rc, 0, 'plproxy/setup.sh sets up two shards and the proxy') or diag $err;
+is($rc, 0, 'src/plproxy/setup.sh sets up two shards and the proxy') or diag $err;
 $proxy->safe_psql('postgres', 'GRANT mreg_admin TO alice');
 is($proxy->safe_psql('reg', 'SELECT mreg_proxy.shard_count()'), '2', 'the proxy sees two shards');
 is($proxy->safe_psql('reg', q{SELECT count(*) FROM pg_extension WHERE extname = 'mreg'}), '0', 'the proxy has no mreg');

@@ -1,6 +1,6 @@
 -- mreg through PL/Proxy: each shard's half (doc/scaling.md).
 --
---   psql -d REGISTRY -v shard=K -f plproxy/shard.sql
+--   psql -d REGISTRY -v shard=K -f src/plproxy/shard.sql
 --
 -- Run as a superuser on shard K's database after CREATE EXTENSION mreg,
 -- before its first project.  Shard K numbers every registry row from
@@ -13,7 +13,7 @@
 \set ON_ERROR_STOP on
 \if :{?shard}
 \else
-\warn 'usage: psql -v shard=K -f plproxy/shard.sql (K = this shard''s partition number, from 0)'
+\warn 'usage: psql -v shard=K -f src/plproxy/shard.sql (K = this shard''s partition number, from 0)'
 \quit
 \endif
 SELECT pg_catalog.set_config('mreg_shard.number', :'shard', false);

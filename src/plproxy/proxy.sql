@@ -1,7 +1,7 @@
 -- mreg through PL/Proxy: the proxy database's half (doc/scaling.md).
 --
 -- Run on the proxy database, after CREATE EXTENSION plproxy and after the
--- SQL/MED cluster `mreg` exists (plproxy/setup.sh does all three).  The proxy
+-- SQL/MED cluster `mreg` exists (src/plproxy/setup.sh does all three).  The proxy
 -- holds no registry: schema mreg_proxy has functions with the names,
 -- arguments and defaults of mreg's API that run on a shard, and one table,
 -- the map of which project lives on which shard.
@@ -12,7 +12,7 @@
 --                       define_environment, promote, version_id
 --   routed by id        log_evaluation (model_version_id), record_health
 --                       (deployment_id): shard k's ids are k * 10^12 and up
---                       (plproxy/shard.sql), so an id names its shard
+--                       (src/plproxy/shard.sql), so an id names its shard
 --   routed by node      impact (the node's project prefix)
 --   on every shard      search (merged here: score, then id, then
 --                       max_results/skip), search_facets (counts summed)

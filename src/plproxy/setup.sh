@@ -1,7 +1,7 @@
 #!/bin/sh
 # mreg through PL/Proxy (doc/scaling.md): set up shards and a proxy.
 #
-#   plproxy/setup.sh PROXY_CONNINFO SHARD0_CONNINFO SHARD1_CONNINFO [...]
+#   src/plproxy/setup.sh PROXY_CONNINFO SHARD0_CONNINFO SHARD1_CONNINFO [...]
 #
 # Each shard database must have mreg installed (CREATE EXTENSION mreg
 # CASCADE); the proxy database needs the plproxy package (Debian
