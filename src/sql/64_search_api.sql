@@ -1,5 +1,5 @@
--- Search (SPEC section 5): mreg.search, mreg.search_facets, mreg.suggest,
--- mreg.search_examples.  All run with the caller's rights: row-level
+-- Search (SPEC section 5): mreg.search, mreg.search_facets, mreg.search_count,
+-- mreg.search_examples (mreg.suggest: 65_search_suggest.sql).  All run with the caller's rights: row-level
 -- security decides which documents, metrics, names and snippets exist for
 -- them, so nothing hidden shows in results, counts or suggestions.
 
@@ -232,43 +232,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION mreg.search_count(text) IS 'How many model versions you may read a search query finds';
-
--- "Did you mean": names and terms you may read that look like the word.
-CREATE FUNCTION mreg.suggest(term text)
-    RETURNS TABLE (suggestion text, similarity real)
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, mreg, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE
-    w text := left(lower(btrim(term)), 200);
-    trgm name;
-BEGIN
-    IF term IS NULL THEN
-        RAISE EXCEPTION 'term must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF w = '' THEN
-        RETURN;
-    END IF;
-    -- pg_trgm lives wherever it was installed (a required extension, not relocatable by us)
-    SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
-    RETURN QUERY EXECUTE format(
-        'SELECT c.s, max(%1$I.similarity(lower(c.s), $1))::real
-           FROM (SELECT m.name AS s FROM mreg.model m
-                 UNION SELECT p.name FROM mreg.project p
-                 UNION SELECT v.term FROM mreg.vocabulary v
-                 UNION SELECT s.synonym FROM mreg.synonym s
-                 UNION SELECT f.name FROM mreg.feature f
-                 UNION SELECT d.name FROM mreg.dataset d
-                 UNION SELECT t.key FROM mreg.tag t) c
-          WHERE %1$I.similarity(lower(c.s), $1) >= 0.2 AND lower(c.s) <> $1
-          GROUP BY c.s
-          ORDER BY 2 DESC, 1
-          LIMIT 10', trgm) USING w;
-END
-$$;
-COMMENT ON FUNCTION mreg.suggest(text) IS
-    'Did you mean: model, feature, dataset and tag names and vocabulary terms you may read that are similar to the word (pg_trgm similarity >= 0.2), best first';
 
 -- Example queries from this registry's own vocabulary and data, as the
 -- caller sees it: each is kept only when it finds something for them.
