@@ -122,8 +122,8 @@ SELECT is((SELECT array_agg(model_version_id) FROM mreg.search('', 100)),
 SET LOCAL mreg.search_window = '1';
 SELECT is((SELECT array_agg(model_version_id) FROM mreg.search('fraud-gbm', 100)), ARRAY[:gbm11, :gbm1, :rules]::bigint[],
           'windows: the versions of the model a query names come first (the rules engine''s note names fraud-gbm; it is newer than 1.0.0)');
-SET LOCAL mreg.search_window = 'many';
-SELECT throws_ok($$SELECT * FROM mreg.search('fraud')$$, '22023', NULL, 'windows: a bad mreg.search_window');
+SELECT throws_ok($$SET LOCAL mreg.search_window = 'many'$$, '22023', NULL, 'windows: a bad mreg.search_window');
+SELECT throws_ok($$SET LOCAL mreg.search_window = 0$$, '22023', NULL, 'windows: at least 1');
 RESET mreg.search_window;
 SELECT is((pg_temp.ranked('fraud-gbm'))[1:2]::text, ARRAY[:gbm11, :gbm1]::text, 'ranking: the production version above the registered one');
 SELECT is((SELECT snippet FROM mreg.search('chargebacks', 1)), 'Gradient boosted trees on card transactions, tuned for recall on <b>chargebacks</b>',
