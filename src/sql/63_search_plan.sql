@@ -38,6 +38,11 @@ DECLARE
     q tsquery := NULL;
     alt text;
     one tsquery;
+    -- the word itself as one lexeme, if it is one: a synonym that contains it
+    -- (anti-fraud for fraud) finds nothing more, and is left out (it would
+    -- turn a word into a phrase that only the documents can check)
+    base tsquery := CASE WHEN length(to_tsvector(mreg.search_config(), replace(w, '-', ' '))) = 1
+                         THEN plainto_tsquery(mreg.search_config(), replace(w, '-', ' ')) END;
 BEGIN
     FOR alt IN
         SELECT w
@@ -47,6 +52,7 @@ BEGIN
     LOOP
         -- (a stop word alone would make phraseto_tsquery raise a NOTICE)
         CONTINUE WHEN length(to_tsvector(mreg.search_config(), replace(alt, '-', ' '))) = 0;
+        CONTINUE WHEN alt <> w AND base IS NOT NULL AND to_tsvector(mreg.search_config(), replace(alt, '-', ' ')) @@ base;
         one := CASE WHEN loose THEN plainto_tsquery(mreg.search_config(), replace(alt, '-', ' '))
                     ELSE phraseto_tsquery(mreg.search_config(), replace(alt, '-', ' ')) END;
         IF numnode(one) > 0 THEN
