@@ -180,6 +180,11 @@ SELECT is((SELECT suggestion FROM mreg.suggest('fraud-gbn') LIMIT 1), 'fraud-gbm
 SET LOCAL enable_seqscan = off;
 SELECT ok((SELECT string_agg(x, E'\n') FROM (SELECT * FROM pg_temp.explain($$SELECT * FROM mreg.search_doc d WHERE d.document OPERATOR(mreg.@@) 'fraud'::tsquery$$)) e(x))
           LIKE '%Bitmap Index Scan on search_doc_document_idx%', 'under RLS the text match uses the GIN index');
+SELECT ok((SELECT string_agg(x, E'\n') FROM (SELECT * FROM pg_temp.explain($$SELECT * FROM mreg.model m WHERE m.name OPERATOR(mreg.%%) 'fraud-gbn'$$)) e(x))
+          LIKE '%Bitmap Index Scan on model_name_trgm_idx%', 'and suggest''s trigram match its trigram index (LEAKPROOF too)');
+SELECT ok((SELECT string_agg(x, E'\n') FROM (SELECT * FROM pg_temp.explain($$SELECT * FROM mreg.model m WHERE m.name % 'fraud-gbn'$$)) e(x))
+          NOT LIKE '%model_name_trgm_idx%', 'while pg_trgm''s own % could not use it under RLS');
+SELECT is(proleakproof, true, 'mreg.%% is LEAKPROOF') FROM pg_proc WHERE oid = 'mreg.trgm_match(text, text)'::regprocedure;
 RESET ROLE;
 RESET enable_seqscan;
 
