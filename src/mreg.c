@@ -3,8 +3,8 @@
  *
  * Every other C file holds one concept (a type, a parser, an operator
  * class); this one only carries the module magic, the cancel hook of the
- * backend-free cores, the settings (mreg.artifact_key, mreg.purpose) and
- * mreg.version().
+ * backend-free cores, the settings (mreg.artifact_key, mreg.purpose,
+ * mreg.search_window) and mreg.version().
  */
 #include "postgres.h"
 
@@ -32,6 +32,9 @@ static char *artifact_key = NULL;
 
 /* the API's switch while it masks personal values in stored rows (37_privacy.sql) */
 static bool masking_switch = false;
+
+/* matches mreg.search() ranks by text at a time (64_search_api.sql reads it by name) */
+static int	search_window = 500;
 
 void
 _PG_init(void)
@@ -61,6 +64,15 @@ _PG_init(void)
 	 * Only superusers may set it (set_metadata_schema's body runs as one); a
 	 * value a user gave the placeholder before the module loaded is dropped.
 	 */
+	DefineCustomIntVariable("mreg.search_window",
+							"How many matches mreg.search() ranks by text at a time (its ranking window).",
+							"Matches are ordered by the model the query names, stage and recency, cut into windows of this many, and each window is ranked by score (doc/search.md).",
+							&search_window,
+							500, 1, 100000,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
 	DefineCustomBoolVariable("mreg_internal.masking",
 							 "Set by the API while it masks personal values in stored rows; not for users.",
 							 NULL,

@@ -45,6 +45,13 @@ CREATE FUNCTION mreg_internal.search_rows(ids bigint[])
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
     SET plan_cache_mode = force_generic_plan    -- planning this query costs ten times running it for one version
+    -- the generic plan guesses 10 versions and would hash whole small tables (run,
+    -- feature, dataset: a scan that grows with the registry); the write path
+    -- passes one version, and index lookups are what it needs (and what a
+    -- rebuild of everything needs too: the text parsing dominates it)
+    SET enable_hashjoin = off
+    SET enable_mergejoin = off
+    SET enable_seqscan = off
 -- plpgsql: parsed when it runs, under the pinned search_path (a BEGIN ATOMIC
 -- body would bind its functions at CREATE EXTENSION time), and its plan is
 -- kept (the write path calls it for one version at a time)

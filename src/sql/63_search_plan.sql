@@ -3,16 +3,19 @@
 -- mreg.search_parse() (C, 60_search_parse.sql) turns the query text into
 -- terms; search_plan() turns the terms into a mreg_internal.search_plan:
 -- two tsqueries (full text, facets) and arrays of comparison values;
--- search_where() writes the WHERE clause over mreg.search_doc d that reads
--- them as ($1).field[i].  The clause is built from fixed text and integer
+-- search_where() and search_from() write the FROM and WHERE over
+-- mreg.search_doc d that read them as ($1).field[i].  The clause is built from fixed text and integer
 -- subscripts only: every value of the query travels in the plan, as a
 -- parameter, never in the SQL text.
 
 CREATE TYPE mreg_internal.search_plan AS (
     textq    tsquery,       -- words and phrases (synonyms ORed in), exclusions negated
+    gateq    tsquery,       -- textq with phrases as their words ANDed (the GIN index answers it
+                            -- without reading documents); excluded phrases left out
     rankq    tsquery,       -- the positive words and phrases: ranking and snippets
     facetq   tsquery,       -- fielded facts, ANDed, exclusions negated
     names    text[],        -- what the user typed, lower case: exact-name boost
+    nameq    tsquery,       -- the same as model: facet lexemes (ORed): the named versions, by index
     m_metric text[], m_slice text[], m_op text[], m_value float8[], m_neg boolean[],
     s_slice  text[], s_neg boolean[],                       -- slice: without a metric
     v_range  text[], v_neg boolean[],                       -- version:
@@ -25,7 +28,7 @@ COMMENT ON TYPE mreg_internal.search_plan IS 'A parsed search query: tsqueries a
 -- A word or phrase as a tsquery, with its synonyms: nlp finds
 -- natural-language-processing and the other way round.  NULL when nothing
 -- of it is searchable (a stop word).
-CREATE FUNCTION mreg_internal.word_query(word text) RETURNS tsquery
+CREATE FUNCTION mreg_internal.word_query(word text, loose boolean DEFAULT false) RETURNS tsquery
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -35,6 +38,11 @@ DECLARE
     q tsquery := NULL;
     alt text;
     one tsquery;
+    -- the word itself as one lexeme, if it is one: a synonym that contains it
+    -- (anti-fraud for fraud) finds nothing more, and is left out (it would
+    -- turn a word into a phrase that only the documents can check)
+    base tsquery := CASE WHEN length(to_tsvector(mreg.search_config(), replace(w, '-', ' '))) = 1
+                         THEN plainto_tsquery(mreg.search_config(), replace(w, '-', ' ')) END;
 BEGIN
     FOR alt IN
         SELECT w
@@ -44,7 +52,9 @@ BEGIN
     LOOP
         -- (a stop word alone would make phraseto_tsquery raise a NOTICE)
         CONTINUE WHEN length(to_tsvector(mreg.search_config(), replace(alt, '-', ' '))) = 0;
-        one := phraseto_tsquery(mreg.search_config(), replace(alt, '-', ' '));
+        CONTINUE WHEN alt <> w AND base IS NOT NULL AND to_tsvector(mreg.search_config(), replace(alt, '-', ' ')) @@ base;
+        one := CASE WHEN loose THEN plainto_tsquery(mreg.search_config(), replace(alt, '-', ' '))
+                    ELSE phraseto_tsquery(mreg.search_config(), replace(alt, '-', ' ')) END;
         IF numnode(one) > 0 THEN
             q := CASE WHEN q IS NULL THEN one ELSE q || one END;
         END IF;
@@ -52,7 +62,8 @@ BEGIN
     RETURN q;
 END
 $$;
-COMMENT ON FUNCTION mreg_internal.word_query(text) IS 'A word or phrase as a tsquery ORed with its synonyms (NULL for a stop word)';
+COMMENT ON FUNCTION mreg_internal.word_query(text, boolean) IS
+    'A word or phrase as a tsquery ORed with its synonyms (NULL for a stop word); loose: a phrase as its words ANDed';
 
 -- A field value as facet lexemes: the value itself and, for vocabulary
 -- fields, the terms it is a synonym of (domain:nlp finds the canonical term).
@@ -84,6 +95,12 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.facet_query(text, text) IS 'A field value as a tsquery over facet lexemes, ORed with the vocabulary terms it is a synonym of';
 
+-- a OR b, where a may be NULL (nothing yet) and b may be NULL (nothing to add)
+CREATE FUNCTION mreg_internal.or_query(a tsquery, b tsquery) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE a OPERATOR(pg_catalog.||) b END;
+COMMENT ON FUNCTION mreg_internal.or_query(tsquery, tsquery) IS 'a OR b, either of them NULL for nothing';
+
 CREATE FUNCTION mreg_internal.search_plan(query text) RETURNS mreg_internal.search_plan
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
@@ -93,6 +110,7 @@ DECLARE
     p mreg_internal.search_plan;
     t record;
     q tsquery;
+    gate tsquery;
     slice text := 'all';
     n int;
     day boolean;
@@ -105,13 +123,21 @@ BEGIN
         WHEN t.kind IN ('word', 'phrase') THEN
             q := mreg_internal.word_query(t.value);
             IF q IS NOT NULL THEN
+                gate := mreg_internal.word_query(t.value, true);
                 IF t.negated THEN
+                    -- an excluded phrase is checked on the documents only (all its words
+                    -- may be there, apart)
+                    gate := CASE WHEN gate::text = q::text THEN !! gate END;
                     q := !! q;
                 ELSE
                     p.rankq := CASE WHEN p.rankq IS NULL THEN q ELSE p.rankq && q END;
                     p.names := p.names || lower(btrim(t.value));
+                    p.nameq := mreg_internal.or_query(p.nameq, mreg_internal.lexeme_query(mreg_internal.facet('model', t.value)));
                 END IF;
                 p.textq := CASE WHEN p.textq IS NULL THEN q ELSE p.textq && q END;
+                IF gate IS NOT NULL THEN
+                    p.gateq := CASE WHEN p.gateq IS NULL THEN gate ELSE p.gateq && gate END;
+                END IF;
             END IF;
         WHEN t.kind = 'metric' THEN
             metric := lower(t.field);
@@ -157,6 +183,7 @@ BEGIN
                  ELSE mreg_internal.facet_query(t.field, t.value) END;
             IF t.field = 'model' THEN
                 p.names := p.names || lower(btrim(t.value));
+                p.nameq := mreg_internal.or_query(p.nameq, mreg_internal.lexeme_query(mreg_internal.facet('model', t.value)));
             END IF;
             IF t.negated THEN
                 q := !! q;
@@ -176,8 +203,11 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.search_plan(text) IS 'Parses a search query (mreg.search_parse) into a plan of tsqueries and comparison values';
 
--- The WHERE clause over mreg.search_doc d for a plan passed as $1.
-CREATE FUNCTION mreg_internal.search_where(p mreg_internal.search_plan) RETURNS text
+-- The conditions over mreg.search_doc d of a plan passed as $1: part 'gin'
+-- those the GIN indexes answer (words, phrases loosened to their words,
+-- fielded facts), part 'rest' the others (metrics, slices, versions, dates,
+-- durations, importances).
+CREATE FUNCTION mreg_internal.search_where(p mreg_internal.search_plan, part text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -185,11 +215,14 @@ DECLARE
     c text[] := ARRAY['true'];
     cmp text;
 BEGIN
-    IF p.textq IS NOT NULL THEN
-        c := c || 'd.document OPERATOR(mreg.@@) ($1).textq'::text;
-    END IF;
-    IF p.facetq IS NOT NULL THEN
-        c := c || 'd.facets OPERATOR(mreg.@@) ($1).facetq'::text;
+    IF part = 'gin' THEN
+        IF p.gateq IS NOT NULL THEN
+            c := c || 'd.document OPERATOR(mreg.@@) ($1).gateq'::text;
+        END IF;
+        IF p.facetq IS NOT NULL THEN
+            c := c || 'd.facets OPERATOR(mreg.@@) ($1).facetq'::text;
+        END IF;
+        RETURN array_to_string(c, ' AND ');
     END IF;
     FOR i IN 1 .. coalesce(cardinality(p.m_metric), 0) LOOP
         cmp := mreg_internal.search_op(p.m_op[i]);
@@ -221,8 +254,42 @@ BEGIN
     RETURN array_to_string(c, ' AND ');
 END
 $$;
-COMMENT ON FUNCTION mreg_internal.search_where(mreg_internal.search_plan) IS
-    'The WHERE clause over mreg.search_doc d that applies a search plan passed as $1 (fixed text; values stay in the plan)';
+COMMENT ON FUNCTION mreg_internal.search_where(mreg_internal.search_plan, text) IS
+    'Conditions over mreg.search_doc d of a search plan passed as $1, those of the GIN indexes (gin) or the others (rest); fixed text, the values stay in the plan';
+
+-- FROM and WHERE of the documents a plan passed as $1 finds, as d, with
+-- more conditions on the facets (extra).  A document is ~5 kB out of line:
+-- reading it for a condition costs more than anything else, and the GIN
+-- index answers words without reading any.  So when there is more than
+-- index conditions, those come first (the fence OFFSET 0 keeps the planner
+-- from checking the rest first, document by document): the rest, and the
+-- exact phrases (GIN keeps no positions: the index finds the versions with
+-- all the words, and only those are read), apply to what the index found.
+CREATE FUNCTION mreg_internal.search_from(p mreg_internal.search_plan, extra text DEFAULT 'true') RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+DECLARE
+    gin text := mreg_internal.search_where(p, 'gin') || ' AND ' || extra;
+    rest text := mreg_internal.search_where(p, 'rest');
+    f text;
+BEGIN
+    IF p.gateq IS NULL THEN         -- no words, or only excluded phrases: nothing to gain
+        RETURN 'FROM mreg.search_doc d WHERE ' || gin || ' AND ' || rest
+               || CASE WHEN p.textq IS NULL THEN '' ELSE ' AND d.document OPERATOR(mreg.@@) ($1).textq' END;
+    END IF;
+    IF rest = 'true' AND p.textq = p.gateq THEN
+        RETURN 'FROM mreg.search_doc d WHERE ' || gin;
+    END IF;
+    f := '(SELECT * FROM mreg.search_doc d WHERE ' || gin || ' OFFSET 0) d';
+    IF rest <> 'true' THEN
+        f := '(SELECT * FROM ' || f || ' WHERE ' || rest || ' OFFSET 0) d';
+    END IF;
+    RETURN 'FROM ' || f || CASE WHEN p.textq = p.gateq THEN '' ELSE ' WHERE d.document OPERATOR(mreg.@@) ($1).textq' END;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.search_from(mreg_internal.search_plan, text) IS
+    'FROM and WHERE over the documents d a search plan passed as $1 finds (and extra): the text index conditions first, then the rest and exact phrases on what they found';
 
 -- Comparison operators of the language, and nothing else, as SQL.
 CREATE FUNCTION mreg_internal.search_op(op text) RETURNS text

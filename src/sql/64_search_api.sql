@@ -1,5 +1,5 @@
--- Search (SPEC section 5): mreg.search, mreg.search_facets, mreg.suggest,
--- mreg.search_examples.  All run with the caller's rights: row-level
+-- Search (SPEC section 5): mreg.search, mreg.search_facets, mreg.search_count,
+-- mreg.search_examples (mreg.suggest: 65_search_suggest.sql).  All run with the caller's rights: row-level
 -- security decides which documents, metrics, names and snippets exist for
 -- them, so nothing hidden shows in results, counts or suggestions.
 
@@ -33,8 +33,7 @@ CREATE FUNCTION mreg_internal.search_score(document tsvector, model text, stage 
 RETURN (CASE WHEN p.rankq IS NULL THEN 0
              ELSE pg_catalog.ts_rank_cd('{0.1, 0.2, 0.4, 1.0}'::pg_catalog.float4[], document, p.rankq, 32) END
         OPERATOR(pg_catalog.+) CASE WHEN pg_catalog.lower(model) OPERATOR(pg_catalog.=) ANY (p.names) THEN 1 ELSE 0 END
-        OPERATOR(pg_catalog.+) 0.1 OPERATOR(pg_catalog.*) CASE stage WHEN 'production' THEN 1 WHEN 'staging' THEN 0.8
-                                     WHEN 'registered' THEN 0.6 WHEN 'draft' THEN 0.4 WHEN 'archived' THEN 0.2 ELSE 0 END
+        OPERATOR(pg_catalog.+) 0.1 OPERATOR(pg_catalog.*) mreg_internal.stage_weight(stage)
         OPERATOR(pg_catalog.+) 0.05 OPERATOR(pg_catalog.*) pg_catalog.exp(OPERATOR(pg_catalog.-) GREATEST(0::pg_catalog.float8,
               pg_catalog.date_part('epoch', pg_catalog.now() OPERATOR(pg_catalog.-) created_at)) OPERATOR(pg_catalog./) 31536000.0)
        )::real;
@@ -43,17 +42,24 @@ COMMENT ON FUNCTION mreg_internal.search_score(tsvector, text, text, timestamptz
 
 -- The snippet of a result: ts_headline of the first field the words match
 -- (description, notes, the run''s narrative, ethical notes), else the description.
+-- Parsing a field is what costs (~0.15 ms for 150 words): the document's
+-- weights tell which fields cannot match (the description is in B, the
+-- others in C), and those are not parsed; the others are parsed once, by
+-- ts_headline itself.
 CREATE FUNCTION mreg_internal.search_snippet(model_version_id bigint, q tsquery) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
-    f text;
+    f record;
     first text;
+    in_b boolean;
+    in_c boolean;
+    h text;
 BEGIN
     FOR f IN
-        SELECT x.t FROM mreg.search_doc d
+        SELECT x.o, x.t, d.document FROM mreg.search_doc d
           JOIN mreg.model m ON m.id = d.model_id
           LEFT JOIN mreg.run r ON r.id = d.run_id
          CROSS JOIN LATERAL (VALUES (1, m.description),
@@ -62,9 +68,19 @@ BEGIN
          WHERE d.model_version_id = search_snippet.model_version_id AND x.t IS NOT NULL
          ORDER BY x.o
     LOOP
-        first := coalesce(first, f);
-        IF q IS NOT NULL AND to_tsvector(mreg.search_config(), left(f, 200000)) @@ q THEN
-            RETURN ts_headline(mreg.search_config(), left(f, 200000), q, 'MaxWords=24, MinWords=8, MaxFragments=1');
+        first := coalesce(first, f.t);
+        EXIT WHEN q IS NULL;
+        IF in_b IS NULL THEN
+            in_b := ts_filter(f.document, '{b}') @@ q;
+            in_c := ts_filter(f.document, '{c}') @@ q;
+        END IF;
+        CONTINUE WHEN CASE WHEN f.o = 1 THEN NOT in_b ELSE NOT in_c END;
+        -- one parse: the headline marks matches with control characters (taken out
+        -- of the text first), and a field with none of them did not match
+        h := ts_headline(mreg.search_config(), translate(left(f.t, 200000), E'\x01\x02', ''), q,
+                         'MaxWords=24, MinWords=8, MaxFragments=1, StartSel=' || E'\x01' || ', StopSel=' || E'\x02');
+        IF strpos(h, E'\x01') > 0 THEN
+            RETURN replace(replace(h, E'\x01', '<b>'), E'\x02', '</b>');
         END IF;
     END LOOP;
     RETURN left(first, 160);
@@ -73,37 +89,97 @@ $$;
 COMMENT ON FUNCTION mreg_internal.search_snippet(bigint, tsquery) IS
     'Snippet of a search result: the matching words highlighted in the first field they occur in';
 
+-- How many matches a page ranks at most: the ranking window (doc/search.md,
+-- "Ranking").  500 unless the setting mreg.search_window says otherwise.
+CREATE FUNCTION mreg_internal.search_window() RETURNS int
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+DECLARE
+    w text := current_setting('mreg.search_window', true);
+BEGIN
+    IF w IS NULL OR w = '' THEN
+        RETURN 500;
+    END IF;
+    IF w !~ '^\s*[0-9]{1,6}\s*$' OR w::int NOT BETWEEN 1 AND 100000 THEN
+        RAISE EXCEPTION 'mreg.search_window must be a number of versions between 1 and 100000, not %', quote_literal(w)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN w::int;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.search_window() IS
+    'The ranking window of mreg.search: how many matches, taken by name, stage and recency, are ranked by text at a time (setting mreg.search_window, default 500)';
+
+-- Ranking in windows: the matches are ordered by a key read from narrow,
+-- indexed columns (named by the query first, then stage, then newest, then
+-- id) and cut into windows of search_window() matches; each window is
+-- ordered by the full score (then id).  A page reads only the windows it
+-- falls in: at most (skip + max_results) / window * window matches are
+-- taken in key order (an index scan of search_doc_window_idx when the query
+-- matches much, a bitmap and a top-N sort otherwise) and only those are
+-- ranked by text.  The order is total and the same for every skip: paging
+-- is stable.  With fewer matches than the window it is the plain score order.
 CREATE FUNCTION mreg.search(query text, max_results int DEFAULT 20, skip int DEFAULT 0)
     RETURNS TABLE (model_version_id bigint, project text, model text, version mreg.semver, stage text, score real, snippet text)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
+    SET enable_seqscan FROM CURRENT       -- (so that set_config below ends with the call)
 AS $$
 #variable_conflict use_column
 DECLARE
     p mreg_internal.search_plan;
+    w int := mreg_internal.search_window();
+    first_window int;
+    cols text := 'd.model_version_id, d.project, d.model, d.version, d.stage, d.created_at, d.document';
+    ord text := 'mreg_internal.stage_weight(d.stage) DESC, d.created_at DESC, d.model_version_id DESC';
+    cand text;
 BEGIN
     PERFORM mreg_internal.search_args(query, max_results, skip);
     p := mreg_internal.search_plan(query);
+    first_window := skip / w;
+    IF p.gateq IS NOT NULL THEN
+        -- a sequential scan would read every document out of line to match it; the
+        -- GIN bitmap (or the window index) reads none but those it returns
+        PERFORM set_config('enable_seqscan', 'off', true);
+    END IF;
+    -- the candidates: the windows of the page, in key order ($4: their number of
+    -- rows from the first, $5: the rows before them)
+    IF p.nameq IS NULL THEN
+        cand := 'SELECT ' || cols || ', false AS named ' || mreg_internal.search_from(p)
+                || ' ORDER BY ' || ord || ' LIMIT $4 + $5';
+    ELSE
+        cand := '(SELECT ' || cols || ', true AS named ' || mreg_internal.search_from(p, 'd.facets OPERATOR(mreg.@@) ($1).nameq')
+                || ' ORDER BY ' || ord || ' LIMIT $4 + $5)'
+                || ' UNION ALL (SELECT ' || cols || ', false ' || mreg_internal.search_from(p, 'NOT d.facets OPERATOR(mreg.@@) ($1).nameq')
+                || ' ORDER BY ' || ord || ' LIMIT $4 + $5)';
+    END IF;
     RETURN QUERY EXECUTE
         'SELECT r.model_version_id, r.project, r.model, r.version, r.stage, r.score,
                 mreg_internal.search_snippet(r.model_version_id, ($1).rankq)
-           FROM (SELECT d.model_version_id, d.project, d.model, d.version, d.stage,
-                        mreg_internal.search_score(d.document, d.model, d.stage, d.created_at, $1) AS score
-                   FROM mreg.search_doc d
-                  WHERE ' || mreg_internal.search_where(p) || '
-                  ORDER BY 6 DESC, 1 DESC
-                  LIMIT $2 OFFSET $3) r
-          ORDER BY r.score DESC, r.model_version_id DESC'
-        USING p, max_results, skip;
+           FROM (SELECT s.*, mreg_internal.search_score(s.document, s.model, s.stage, s.created_at, $1) AS score
+                   FROM (SELECT k.*, ($5 + row_number() OVER (ORDER BY k.named DESC, mreg_internal.stage_weight(k.stage) DESC,
+                                                                    k.created_at DESC, k.model_version_id DESC) - 1) / $6 AS win
+                           FROM (SELECT c.* FROM (' || cand || ') c
+                                  ORDER BY c.named DESC, mreg_internal.stage_weight(c.stage) DESC, c.created_at DESC, c.model_version_id DESC
+                                  LIMIT $4 OFFSET $5) k) s
+                  ORDER BY s.win, score DESC, s.model_version_id DESC
+                  LIMIT $2 OFFSET $3 - $5) r
+          ORDER BY r.win, r.score DESC, r.model_version_id DESC'
+        USING p, max_results, skip,
+              ((skip + max_results - 1) / w - first_window + 1) * w,  -- $4
+              first_window * w,                                      -- $5
+              w;                                                     -- $6
 END
 $$;
 COMMENT ON FUNCTION mreg.search(text, int, int) IS
-    'Searches the model versions you may read (query language: doc/search.md); best first, then by id, max_results from skip';
+    'Searches the model versions you may read (query language: doc/search.md); best first within ranking windows, then by id, max_results from skip';
 
 CREATE FUNCTION mreg.search_facets(query text)
     RETURNS TABLE (facet text, value text, count bigint)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
+    SET enable_seqscan FROM CURRENT
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -111,18 +187,31 @@ DECLARE
 BEGIN
     PERFORM mreg_internal.search_args(query, 1, 0);
     p := mreg_internal.search_plan(query);
+    IF p.gateq IS NOT NULL THEN
+        PERFORM set_config('enable_seqscan', 'off', true);     -- as in mreg.search
+    END IF;
+    -- one pass over the matches' narrow columns (the documents are not read):
+    -- a grouping set per facet, constraints grouped as arrays and then unnested
     RETURN QUERY EXECUTE
-        'WITH m AS MATERIALIZED (SELECT d.domain, d.task, d.framework, d.stage, d.license, d.owner, d.project, d.team, d.constraints
-                                   FROM mreg.search_doc d WHERE ' || mreg_internal.search_where(p) || ')
-         SELECT f.facet, f.value, count(*)
-           FROM m CROSS JOIN LATERAL (VALUES (''domain'', m.domain), (''task'', m.task), (''framework'', m.framework),
-                                             (''stage'', m.stage), (''license'', m.license), (''owner'', m.owner),
-                                             (''project'', m.project), (''team'', m.team)) f(facet, value)
-          WHERE f.value IS NOT NULL
+        'SELECT g.facet, v.value, sum(g.n)::bigint
+           FROM (SELECT CASE WHEN GROUPING(d.domain) = 0 THEN ''domain'' WHEN GROUPING(d.task) = 0 THEN ''task''
+                             WHEN GROUPING(d.framework) = 0 THEN ''framework'' WHEN GROUPING(d.stage) = 0 THEN ''stage''
+                             WHEN GROUPING(d.license) = 0 THEN ''license'' WHEN GROUPING(d.owner) = 0 THEN ''owner''
+                             WHEN GROUPING(d.project) = 0 THEN ''project'' WHEN GROUPING(d.team) = 0 THEN ''team''
+                             ELSE ''constraint'' END AS facet,
+                        CASE WHEN GROUPING(d.domain) = 0 THEN ARRAY[d.domain] WHEN GROUPING(d.task) = 0 THEN ARRAY[d.task]
+                             WHEN GROUPING(d.framework) = 0 THEN ARRAY[d.framework] WHEN GROUPING(d.stage) = 0 THEN ARRAY[d.stage]
+                             WHEN GROUPING(d.license) = 0 THEN ARRAY[d.license] WHEN GROUPING(d.owner) = 0 THEN ARRAY[d.owner]
+                             WHEN GROUPING(d.project) = 0 THEN ARRAY[d.project] WHEN GROUPING(d.team) = 0 THEN ARRAY[d.team]
+                             ELSE d.constraints END AS vals,
+                        count(*) AS n
+                   ' || mreg_internal.search_from(p) || '
+                  GROUP BY GROUPING SETS ((d.domain), (d.task), (d.framework), (d.stage), (d.license), (d.owner),
+                                          (d.project), (d.team), (d.constraints))) g
+          CROSS JOIN LATERAL unnest(g.vals) v(value)
+          WHERE v.value IS NOT NULL
           GROUP BY 1, 2
-         UNION ALL
-         SELECT ''constraint'', c, count(*) FROM m CROSS JOIN LATERAL unnest(m.constraints) c GROUP BY 2
-         ORDER BY 1, 3 DESC, 2'
+          ORDER BY 1, 3 DESC, 2'
         USING p;
 END
 $$;
@@ -133,6 +222,7 @@ COMMENT ON FUNCTION mreg.search_facets(text) IS
 CREATE FUNCTION mreg.search_count(query text) RETURNS bigint
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
+    SET enable_seqscan FROM CURRENT
 AS $$
 DECLARE
     p mreg_internal.search_plan;
@@ -140,48 +230,14 @@ DECLARE
 BEGIN
     PERFORM mreg_internal.search_args(query, 1, 0);
     p := mreg_internal.search_plan(query);
-    EXECUTE 'SELECT count(*) FROM mreg.search_doc d WHERE ' || mreg_internal.search_where(p) INTO n USING p;
+    IF p.gateq IS NOT NULL THEN
+        PERFORM set_config('enable_seqscan', 'off', true);     -- as in mreg.search
+    END IF;
+    EXECUTE 'SELECT count(*) ' || mreg_internal.search_from(p) INTO n USING p;
     RETURN n;
 END
 $$;
 COMMENT ON FUNCTION mreg.search_count(text) IS 'How many model versions you may read a search query finds';
-
--- "Did you mean": names and terms you may read that look like the word.
-CREATE FUNCTION mreg.suggest(term text)
-    RETURNS TABLE (suggestion text, similarity real)
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, mreg, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE
-    w text := left(lower(btrim(term)), 200);
-    trgm name;
-BEGIN
-    IF term IS NULL THEN
-        RAISE EXCEPTION 'term must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF w = '' THEN
-        RETURN;
-    END IF;
-    -- pg_trgm lives wherever it was installed (a required extension, not relocatable by us)
-    SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
-    RETURN QUERY EXECUTE format(
-        'SELECT c.s, max(%1$I.similarity(lower(c.s), $1))::real
-           FROM (SELECT m.name AS s FROM mreg.model m
-                 UNION SELECT p.name FROM mreg.project p
-                 UNION SELECT v.term FROM mreg.vocabulary v
-                 UNION SELECT s.synonym FROM mreg.synonym s
-                 UNION SELECT f.name FROM mreg.feature f
-                 UNION SELECT d.name FROM mreg.dataset d
-                 UNION SELECT t.key FROM mreg.tag t) c
-          WHERE %1$I.similarity(lower(c.s), $1) >= 0.2 AND lower(c.s) <> $1
-          GROUP BY c.s
-          ORDER BY 2 DESC, 1
-          LIMIT 10', trgm) USING w;
-END
-$$;
-COMMENT ON FUNCTION mreg.suggest(text) IS
-    'Did you mean: model, feature, dataset and tag names and vocabulary terms you may read that are similar to the word (pg_trgm similarity >= 0.2), best first';
 
 -- Example queries from this registry's own vocabulary and data, as the
 -- caller sees it: each is kept only when it finds something for them.

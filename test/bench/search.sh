@@ -18,6 +18,8 @@
 # then indexed by mreg.reindex_search() (timed: the index build time).
 # Timed as a login in mreg_reader with read grants on every project (row-
 # level security applies), then the mreg side again as the superuser.
+# Then suggest() as the reader, and, when postgresql-15-rum is installed, a
+# RUM index over the same documents (ordered top 20, a phrase) against GIN.
 set -eu
 N=${MREG_BENCH_SEARCH_VERSIONS:-1000000}
 REPS=${MREG_BENCH_SEARCH_REPS:-3}; RUNS=${MREG_BENCH_SEARCH_RUNS:-20}; EAVRUNS=${MREG_BENCH_SEARCH_EAV_RUNS:-3}
@@ -393,6 +395,67 @@ SELECT format('reader: search p95 <= 10 ms on %s of %s questions, facets on %s; 
   JOIN med ep ON ep.qid = s.qid AND ep.who = 'reader' AND ep.variant = 'eav_page'
   JOIN med ef ON ef.qid = s.qid AND ef.who = 'reader' AND ef.variant = 'eav_facets'
  WHERE s.who = 'reader' AND s.variant = 'search';
+-- suggest() as the reader: p50 / p95 of 20 calls per term (after 2 warm-up calls)
+SET ROLE sb_search_reader;
+CREATE TEMP TABLE st (term text, ms float8);
+DO $$
+DECLARE t timestamptz; w text;
+BEGIN
+    FOREACH w IN ARRAY ARRAY['fraud-gbn-10', 'churnn', 'amount_3', 'finanse', 'tean'] LOOP
+        PERFORM count(*) FROM mreg.suggest(w); PERFORM count(*) FROM mreg.suggest(w);
+        FOR i IN 1 .. 20 LOOP
+            t := clock_timestamp();
+            PERFORM count(*) FROM mreg.suggest(w);
+            INSERT INTO st VALUES (w, extract(epoch FROM clock_timestamp() - t) * 1000);
+        END LOOP;
+    END LOOP;
+END
+$$;
+RESET ROLE;
+SELECT format('suggest(%L) as reader: p50 %s ms, p95 %s ms; best: %s', term,
+              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
+              round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::numeric, 1),
+              (SELECT string_agg(s.suggestion, ', ') FROM (SELECT suggestion FROM mreg.suggest(term) LIMIT 3) s))
+  FROM st GROUP BY term ORDER BY term;
+
+-- RUM (optional, measured only when postgresql-15-rum is installed): the same documents in a
+-- RUM index, as the superuser (RUM's own operators, no row-level security): ordered top 20 and
+-- a phrase, against mreg's GIN
+SELECT count(*) > 0 AS has_rum FROM pg_available_extensions WHERE name = 'rum' \gset
+\if :has_rum
+CREATE EXTENSION IF NOT EXISTS rum;
+SELECT clock_timestamp() AS t0 \gset
+CREATE TABLE sb.rumdoc AS SELECT model_version_id, document FROM mreg.search_doc;
+CREATE INDEX rumdoc_idx ON sb.rumdoc USING rum (document rum_tsvector_ops);
+VACUUM ANALYZE sb.rumdoc;
+SELECT format('rum: index built in %s s, %s (mreg''s document GIN: %s)',
+              round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz)::numeric, 1),
+              pg_size_pretty(pg_relation_size('sb.rumdoc_idx')), pg_size_pretty(pg_relation_size('mreg.search_doc_document_idx')));
+CREATE TEMP TABLE rt (what text, ms float8);
+DO $$
+DECLARE t timestamptz; q tsquery;
+BEGIN
+    SET LOCAL enable_seqscan = off;
+    FOREACH q IN ARRAY ARRAY['model'::tsquery, 'fraud & detect'::tsquery, 'tumor & scan'::tsquery] LOOP
+        FOR i IN 1 .. 7 LOOP
+            t := clock_timestamp();
+            PERFORM count(*) FROM (SELECT model_version_id FROM sb.rumdoc WHERE document @@ q ORDER BY document <=> q LIMIT 20) x;
+            INSERT INTO rt VALUES ('rum top 20 by <=> of ' || q::text, extract(epoch FROM clock_timestamp() - t) * 1000);
+        END LOOP;
+    END LOOP;
+    FOR i IN 1 .. 7 LOOP
+        t := clock_timestamp();
+        PERFORM count(*) FROM sb.rumdoc WHERE document @@ 'credit <-> score'::tsquery;
+        INSERT INTO rt VALUES ('rum count of the phrase credit <-> score', extract(epoch FROM clock_timestamp() - t) * 1000);
+        t := clock_timestamp();
+        PERFORM count(*) FROM mreg.search_doc WHERE document OPERATOR(mreg.@@) 'credit <-> score'::tsquery;
+        INSERT INTO rt VALUES ('gin count of the phrase credit <-> score', extract(epoch FROM clock_timestamp() - t) * 1000);
+    END LOOP;
+END
+$$;
+SELECT format('%s: median %s ms', what, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1)) FROM rt GROUP BY what ORDER BY what;
+\endif
+
 -- the plans of the worst search and the worst facets question (as the reader), via auto_explain
 SELECT q.q AS worst_search, m.p95 AS worst_search_p95 FROM med m JOIN sb.question q ON q.id = m.qid
  WHERE m.who = 'reader' AND m.variant = 'search' ORDER BY m.p95 DESC LIMIT 1 \gset

@@ -62,6 +62,10 @@ SELECT is(pg_temp.ids('nlp'), ARRAY[:nlp]::bigint[], 'a synonym: nlp finds the n
 SELECT is(pg_temp.ids('"natural language processing"'), ARRAY[:nlp]::bigint[], 'and the phrase of the term');
 SELECT is(pg_temp.ids('"card fraud"'), ARRAY[:gbm1, :gbm11]::bigint[], 'a phrase matches words in order');
 SELECT is(pg_temp.ids('"fraud card"'), NULL, 'and not out of order');
+SELECT is(pg_temp.ids('"card fraud" accuracy>=0.93'), ARRAY[:gbm11]::bigint[], 'a phrase and a threshold (the phrase checked after the rest)');
+SELECT is(pg_temp.ids('fraud -"hand written"'), ARRAY[:gbm1, :gbm11, :nlp, :secret]::bigint[], 'an excluded phrase');
+SELECT is(pg_temp.ids('fraud -"written hand"'), ARRAY[:gbm1, :gbm11, :rules, :nlp, :secret]::bigint[], 'an excluded phrase excludes only the phrase, not its words apart');
+SELECT is(pg_temp.ids('-"card fraud"'), ARRAY[:rules, :nlp, :secret]::bigint[], 'only an excluded phrase');
 SELECT is(pg_temp.ids('fraud -legacy'), ARRAY[:gbm1, :gbm11, :nlp, :secret]::bigint[], 'an exclusion drops the legacy rules engine (fraud also finds the project''s name)');
 SELECT is(pg_temp.ids('the'), pg_temp.ids(''), 'a stop word alone filters nothing');
 
@@ -103,6 +107,24 @@ SELECT is(pg_temp.ids('-stage:production model:fraud-gbm'), ARRAY[:gbm1]::bigint
 SELECT is((SELECT array_agg(model_version_id ORDER BY n) FROM
             (SELECT 1 AS n, * FROM mreg.search('', 2, 0) UNION ALL SELECT 2, * FROM mreg.search('', 2, 2) UNION ALL SELECT 3, * FROM mreg.search('', 2, 4)) p),
           pg_temp.ranked(''), 'skip pages through the same order: no overlap, no gap');
+-- ranking windows (doc/search.md): with a window of 2 the order is the matches by name, stage,
+-- recency and id, in windows of 2, each window by score; skip still pages through one order
+SET LOCAL mreg.search_window = '2';
+SELECT is((SELECT array_agg(x.id ORDER BY x.k) FROM generate_series(0, 5) k
+            CROSS JOIN LATERAL (SELECT k, model_version_id AS id FROM mreg.search('', 1, k)) x),
+          (SELECT array_agg(model_version_id) FROM mreg.search('', 100)), 'windows: pages of one add up to the whole');
+SELECT is((SELECT array_agg(model_version_id) FROM mreg.search('', 100)),
+          (SELECT array_agg(w.model_version_id ORDER BY w.win, w.score DESC, w.model_version_id DESC)
+             FROM (SELECT d.model_version_id, (row_number() OVER (ORDER BY mreg_internal.stage_weight(d.stage) DESC, d.created_at DESC, d.model_version_id DESC) - 1) / 2 AS win,
+                          mreg_internal.search_score(d.document, d.model, d.stage, d.created_at, mreg_internal.search_plan('')) AS score
+                     FROM mreg.search_doc d) w),
+          'windows: the order is windows by stage and recency, each by score');
+SET LOCAL mreg.search_window = '1';
+SELECT is((SELECT array_agg(model_version_id) FROM mreg.search('fraud-gbm', 100)), ARRAY[:gbm11, :gbm1, :rules]::bigint[],
+          'windows: the versions of the model a query names come first (the rules engine''s note names fraud-gbm; it is newer than 1.0.0)');
+SELECT throws_ok($$SET LOCAL mreg.search_window = 'many'$$, '22023', NULL, 'windows: a bad mreg.search_window');
+SELECT throws_ok($$SET LOCAL mreg.search_window = 0$$, '22023', NULL, 'windows: at least 1');
+RESET mreg.search_window;
 SELECT is((pg_temp.ranked('fraud-gbm'))[1:2]::text, ARRAY[:gbm11, :gbm1]::text, 'ranking: the production version above the registered one');
 SELECT is((SELECT snippet FROM mreg.search('chargebacks', 1)), 'Gradient boosted trees on card transactions, tuned for recall on <b>chargebacks</b>',
           'the snippet comes from the field that matched, the words marked');
@@ -158,6 +180,11 @@ SELECT is((SELECT suggestion FROM mreg.suggest('fraud-gbn') LIMIT 1), 'fraud-gbm
 SET LOCAL enable_seqscan = off;
 SELECT ok((SELECT string_agg(x, E'\n') FROM (SELECT * FROM pg_temp.explain($$SELECT * FROM mreg.search_doc d WHERE d.document OPERATOR(mreg.@@) 'fraud'::tsquery$$)) e(x))
           LIKE '%Bitmap Index Scan on search_doc_document_idx%', 'under RLS the text match uses the GIN index');
+SELECT ok((SELECT string_agg(x, E'\n') FROM (SELECT * FROM pg_temp.explain($$SELECT * FROM mreg.model m WHERE m.name OPERATOR(mreg.%%) 'fraud-gbn'$$)) e(x))
+          LIKE '%Bitmap Index Scan on model_name_trgm_idx%', 'and suggest''s trigram match its trigram index (LEAKPROOF too)');
+SELECT ok((SELECT string_agg(x, E'\n') FROM (SELECT * FROM pg_temp.explain($$SELECT * FROM mreg.model m WHERE m.name % 'fraud-gbn'$$)) e(x))
+          NOT LIKE '%model_name_trgm_idx%', 'while pg_trgm''s own % could not use it under RLS');
+SELECT is(proleakproof, true, 'mreg.%% is LEAKPROOF') FROM pg_proc WHERE oid = 'mreg.trgm_match(text, text)'::regprocedure;
 RESET ROLE;
 RESET enable_seqscan;
 
