@@ -356,12 +356,23 @@ AS $$
 DECLARE
     v mreg.model_version := mreg_internal.version_row(project, model, version, 'publish');
     al record;
+    serving text;
 BEGIN
     PERFORM mreg_internal.require(reason, 'reason');
     PERFORM mreg_internal.audit_note(NULL, mreg_internal.version_node(project, model, v.version), to_jsonb(v));
     IF v.status = 'retired' THEN
         RAISE EXCEPTION 'model version %@% is already retired', model, version
             USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- a version that serves is taken out of service first (rollback, or promote another)
+    SELECT string_agg(format('%s (%s, %s%%)', e.name, d.state, d.traffic_pct), ', ' ORDER BY e.position) INTO serving
+      FROM mreg.deployment d JOIN mreg.environment e ON e.id = d.environment_id
+     WHERE d.model_version_id = v.id AND d.state IN ('live', 'canary');
+    IF serving IS NOT NULL THEN
+        RAISE EXCEPTION 'model version %@% still serves: %', model, v.version, serving
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A retired version must not serve traffic.',
+                  HINT = 'Roll it back (mreg.rollback) or promote another version in those environments first.';
     END IF;
     -- aliases must not point at a retired version: they are removed, and the move is kept
     FOR al IN SELECT * FROM mreg.alias a WHERE a.model_version_id = v.id LOOP
@@ -375,7 +386,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION mreg_internal.retire(text, text, mreg.semver, text) IS
-    'Retires a model version for good (a reason is required); aliases pointing at it are removed with the move kept; returns its id';
+    'Retires a model version for good (a reason is required; 55000 while it is live or a canary somewhere); aliases pointing at it are removed with the move kept; returns its id';
 
 -- ---------------------------------------------------------------- evaluations
 CREATE FUNCTION mreg_internal.log_evaluation(model_version_id bigint, metric text, value double precision,

@@ -56,7 +56,9 @@ BEGIN
             ('import_mlflow', 'mreg_contributor'),
             -- artifact checks (77_artifact_checks.sql), domain packs (83_packs.sql)
             ('record_artifact_check', 'mreg_contributor'),
-            ('define_pack', 'mreg_admin'), ('install_pack', 'mreg_admin')
+            ('define_pack', 'mreg_admin'), ('install_pack', 'mreg_admin'),
+            -- self-monitoring (88_registry_health.sql): a verification kept for the dashboard
+            ('record_audit_verification', 'mreg_auditor')
         ) AS x(name, role) LOOP
         n := 0;
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p

@@ -44,8 +44,8 @@ SELECT is_empty($$
 SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_class c
             WHERE c.relnamespace = 'mreg'::regnamespace AND c.relkind = 'r'
               AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'project_id')),
-          ARRAY['event_batch', 'event_consumer', 'pack', 'project', 'synonym']::text[],
-          'every table but project, synonym, the domain packs (registry-wide, like synonyms) and the event consumers (a role''s, across projects; visible to that role) carries project_id (row-level security keys on it)');
+          ARRAY['audit_verification', 'event_batch', 'event_consumer', 'pack', 'project', 'synonym']::text[],
+          'every table but project, synonym, the domain packs (registry-wide, like synonyms), the event consumers (a role''s, across projects; visible to that role) and the recorded audit verifications (of the whole chain) carries project_id (row-level security keys on it)');
 SELECT is_empty($$
     SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
      WHERE p.pronamespace = 'mreg'::regnamespace AND l.lanname IN ('plpgsql', 'sql') AND p.prosqlbody IS NULL

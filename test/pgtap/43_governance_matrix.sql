@@ -353,7 +353,8 @@ INSERT INTO gm_entry VALUES
     ('consume_events', 'mreg_reader'), ('purge_events', 'mreg_admin'),
     ('ingest_openlineage', 'mreg_contributor'),
     ('import_mlflow', 'mreg_contributor'),
-    ('record_artifact_check', 'mreg_contributor'), ('define_pack', 'mreg_admin'), ('install_pack', 'mreg_admin');
+    ('record_artifact_check', 'mreg_contributor'), ('define_pack', 'mreg_admin'), ('install_pack', 'mreg_admin'),
+    ('record_audit_verification', 'mreg_auditor');
 
 SELECT is((SELECT string_agg(DISTINCT proname, ', ') FROM gm_fn WHERE is_entry AND proname NOT IN (SELECT name FROM gm_entry)), NULL,
           'every API entry in the catalog has an expectation in this test (add new ones to gm_entry)');
@@ -405,7 +406,7 @@ INSERT INTO gm_call VALUES
     ('annotate', 'contribute', true, $$SELECT mreg.annotate('%1$s/model:m@1.0.0', 'note %2$s')$$),
     ('add_lineage', 'contribute', true, $$SELECT mreg.add_lineage('%1$s/code:gm%2$s', '%1$s/model:m@0.9.0')$$),
     ('set_status', 'publish', true, $$SELECT mreg.set_status('%1$s', 'm', '1.0.0', 'staging')$$),
-    ('retire', 'publish', true, $$SELECT mreg.retire('%1$s', 'm', '1.0.0', 'matrix')$$),
+    ('retire', 'publish', true, $$SELECT mreg.retire('%1$s', 'm', '0.9.0', 'matrix')$$),
     ('set_alias', 'publish', true, $$SELECT mreg.set_alias('%1$s', 'm', 'staging', '1.0.0')$$),
     ('remove_alias', 'publish', true, $$SELECT mreg.remove_alias('%1$s', 'm', 'champion')$$),
     ('access_report', NULL, false, $$SELECT count(*) FROM mreg.access_report()$$),
@@ -413,6 +414,7 @@ INSERT INTO gm_call VALUES
     ('reindex_search', NULL, false, $$SELECT mreg.reindex_search()$$),
     ('consume_events', NULL, false, $$SELECT count(*) FROM mreg.consume_events('gm%2$s')$$),
     ('purge_events', NULL, false, $$SELECT mreg.purge_events(now())$$),
+    ('record_audit_verification', NULL, false, $$SELECT count(*) FROM mreg.record_audit_verification()$$),
     ('set_policy', 'admin', true, $$SELECT mreg.set_policy('%1$s', 'retire', NULL, '{"required_approvals": 1}')$$),
     ('personal_data', 'privacy', true,
      $$SELECT mreg.personal_data('model_version', %3$s) FROM (SELECT mreg.set_purpose('matrix')) s$$),
