@@ -114,7 +114,8 @@ BEGIN
            mreg.log_run('up', 'exp', jsonb_build_object('lr', i / 10.0), '{"python": "3.11"}', ARRAY['dataset:clicks@v' || i],
                         code_ref => 'git@abc' || i, pipeline => 'train', features => '{"amount_7d": 0.7}'),
            jsonb_build_array(jsonb_build_object('name', 'weights', 'kind', 'binary', 'content_base64', encode(('w' || i)::bytea, 'base64')),
-                             jsonb_build_object('name', 'image', 'kind', 'container', 'uri', 'oci://r/gbm:' || i)),
+                             jsonb_build_object('name', 'image', 'kind', 'container', 'uri', 'oci://r/gbm:' || i,
+                                                'sha256', encode(sha256(('image' || i)::bytea), 'hex'))),
            jsonb_build_object('auc', 0.9 + i / 100.0));
     PERFORM mreg.log_evaluation(v, 'auc', 0.9 + i / 100.0, 'dataset:clicks@v' || i, slice => 'eu', method => 'holdout');
     PERFORM mreg.log_evaluation(v, 'recall', 0.8 + i / 100.0, 'dataset:clicks@v' || i);
@@ -203,6 +204,7 @@ SELECT mreg.install_pack('up', 'finance');
 SELECT mreg.model_card(mreg.version_id('up', 'gbm', '1.4.0'));
 SELECT * FROM mreg.model_overview;
 SELECT * FROM mreg.deployment_status;
+SELECT * FROM mreg.registry_health();
 SQL
 events=$(psql -X -At -v ON_ERROR_STOP=1 -d $A -c "SELECT count(*) FROM mreg.consume_events('upgrade-sink', 100)")
 [ "$events" -gt 0 ] || { echo "no event for the writes after the upgrade"; exit 1; }
@@ -210,10 +212,11 @@ state=$(psql -X -At -v ON_ERROR_STOP=1 -d $A <<'SQL'
 SELECT string_agg(e.name || '=' || d.state, ',' ORDER BY e.name) FROM mreg.deployment d JOIN mreg.environment e ON e.id = d.environment_id;
 SELECT (mreg.verify_audit_chain()).ok;
 SELECT count(*) FROM mreg.search('gbm') s WHERE s.version::text = '1.4.0';
+SELECT coalesce(string_agg(v::text, '; '), 'none') FROM mreg.validate() v;
 SQL
 )
-[ "$state" = $'staging=live\nt\n1' ] || { echo "after the upgrade: deployments/chain/search '$state'"; exit 1; }
-echo "  new API on the upgraded registry: promote, artifact check, pack, model card, $events events consumed, chain verifies"
+[ "$state" = $'staging=live\nt\n1\nnone' ] || { echo "after the upgrade: deployments/chain/search '$state'"; exit 1; }
+echo "  new API on the upgraded registry: promote, artifact check, pack, model card, registry_health, validate() clean, $events events consumed, chain verifies"
 
 ran=$(psql -X -At -d $A -c "SELECT trap || ' (as ' || ran_as || ', ' || count(*) || 'x)' FROM public.trap_log GROUP BY trap, ran_as ORDER BY 1")
 bound=$(psql -X -At -d $A -v evil=$EVIL <<'SQL'

@@ -1,6 +1,6 @@
 -- 0.1.0 to 0.2.0, changes to 42_api_versions.sql: version_by_id (a version
 -- by id for a write about it, used by the deployment and monitoring API),
--- and log_evaluation uses it.
+-- log_evaluation uses it; retire refuses a version that still serves.
 -- A version by id for a write about it (23503 when absent or hidden, the
 -- same words either way), after checking the privilege on its project.
 CREATE FUNCTION mreg_internal.version_by_id(model_version_id bigint, privilege text) RETURNS mreg.model_version
@@ -74,3 +74,45 @@ BEGIN
     RETURN eid;
 END
 $$;
+
+-- retire refuses a version that still serves (live or canary somewhere)
+CREATE OR REPLACE FUNCTION mreg_internal.retire(project text, model text, version mreg.semver, reason text)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v mreg.model_version := mreg_internal.version_row(project, model, version, 'publish');
+    al record;
+    serving text;
+BEGIN
+    PERFORM mreg_internal.require(reason, 'reason');
+    PERFORM mreg_internal.audit_note(NULL, mreg_internal.version_node(project, model, v.version), to_jsonb(v));
+    IF v.status = 'retired' THEN
+        RAISE EXCEPTION 'model version %@% is already retired', model, version
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- a version that serves is taken out of service first (rollback, or promote another)
+    SELECT string_agg(format('%s (%s, %s%%)', e.name, d.state, d.traffic_pct), ', ' ORDER BY e.position) INTO serving
+      FROM mreg.deployment d JOIN mreg.environment e ON e.id = d.environment_id
+     WHERE d.model_version_id = v.id AND d.state IN ('live', 'canary');
+    IF serving IS NOT NULL THEN
+        RAISE EXCEPTION 'model version %@% still serves: %', model, v.version, serving
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A retired version must not serve traffic.',
+                  HINT = 'Roll it back (mreg.rollback) or promote another version in those environments first.';
+    END IF;
+    -- aliases must not point at a retired version: they are removed, and the move is kept
+    FOR al IN SELECT * FROM mreg.alias a WHERE a.model_version_id = v.id LOOP
+        INSERT INTO mreg.alias_move (project_id, model_id, alias, from_version_id, to_version_id, reason)
+        VALUES (al.project_id, al.model_id, al.name, v.id, NULL, 'version retired: ' || reason);
+    END LOOP;
+    PERFORM mreg_internal.enforce_policy('retire', v.id, NULL);
+    PERFORM mreg_internal.move_status(v.id, 'retired', reason);
+    DELETE FROM mreg.alias a WHERE a.model_version_id = v.id;
+    RETURN v.id;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.retire(text, text, mreg.semver, text) IS
+    'Retires a model version for good (a reason is required; 55000 while it is live or a canary somewhere); aliases pointing at it are removed with the move kept; returns its id';
