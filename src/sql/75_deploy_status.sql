@@ -38,9 +38,16 @@ CREATE TYPE mreg_internal.deployment_assessment AS (
 );
 COMMENT ON TYPE mreg_internal.deployment_assessment IS 'What mreg.deployment_status says of one deployment';
 
+-- Generic plans: the window query reads mreg.health_signal, whose plan
+-- with the window as a parameter prunes the partitions when it starts
+-- (initial pruning), but the plan cache estimates it as if it read every
+-- day, finds custom plans cheaper and plans each query again on every
+-- call; a generic plan is planned once a session (measured: 3x faster,
+-- doc/deployments.md, Benchmark).
 CREATE FUNCTION mreg_internal.assess_deployment(deployment_id bigint) RETURNS mreg_internal.deployment_assessment
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
+    SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_variable
 DECLARE
@@ -124,6 +131,8 @@ $$;
 COMMENT ON FUNCTION mreg_internal.assess_deployment(bigint) IS
     'Health, metrics, drift, incidents, verdict and reasons of one deployment over its environment''s health window (the rules: 75_deploy_status.sql, doc/deployments.md)';
 
+-- OFFSET 0 keeps the subquery a subquery: flattened, each (a).field would
+-- call assess_deployment again (8 calls a row instead of 1).
 CREATE VIEW mreg.deployment_status AS
 SELECT d.id, d.project_id, p.name AS project, m.name AS model, e.name AS environment, v.version,
        d.traffic_pct, d.state, d.endpoint, d.started_at,
@@ -135,7 +144,7 @@ SELECT d.id, d.project_id, p.name AS project, m.name AS model, e.name AS environ
   JOIN mreg.model m ON m.id OPERATOR(pg_catalog.=) d.model_id
   JOIN mreg.environment e ON e.id OPERATOR(pg_catalog.=) d.environment_id
   JOIN mreg.model_version v ON v.id OPERATOR(pg_catalog.=) d.model_version_id
-  CROSS JOIN LATERAL (SELECT mreg_internal.assess_deployment(d.id) AS a) s
+  CROSS JOIN LATERAL (SELECT mreg_internal.assess_deployment(d.id) AS a OFFSET 0) s
  WHERE d.state OPERATOR(pg_catalog.=) ANY (ARRAY['live', 'canary']);
 COMMENT ON VIEW mreg.deployment_status IS 'Every live and canary deployment the caller may read, judged over its environment''s health window: ok, degraded or unsuitable, with the reasons (rules in doc/deployments.md)';
 COMMENT ON COLUMN mreg.deployment_status.id IS 'Key: the deployment (mreg.deployment.id)';
