@@ -5,6 +5,10 @@
 -- INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER or REFERENCES on a table; the
 -- API's bodies (SECURITY DEFINER, in mreg_internal, executable by nobody)
 -- write, and each checks the caller's grant on the project itself.
+--
+-- Every upgrade script runs this file again, after the new capability files
+-- (Makefile UPGRADE_RERUN, doc/development.md): each statement creates or
+-- replaces what it owns, so a second run leaves what a fresh install has.
 
 -- ---------------------------------------------------------------- API entries
 -- Each write function a user sees is a C entry (src/caller.c) with the
@@ -60,7 +64,7 @@ BEGIN
         FOR f IN SELECT p.oid, p.proname FROM pg_catalog.pg_proc p
                   WHERE p.pronamespace OPERATOR(pg_catalog.=) 'mreg_internal'::pg_catalog.regnamespace
                     AND p.proname OPERATOR(pg_catalog.=) e.name AND p.prosecdef LOOP
-            EXECUTE pg_catalog.format('CREATE FUNCTION mreg.%I(%s) RETURNS %s LANGUAGE C VOLATILE AS %L, %L',
+            EXECUTE pg_catalog.format('CREATE OR REPLACE FUNCTION mreg.%I(%s) RETURNS %s LANGUAGE C VOLATILE AS %L, %L',
                                       f.proname, pg_catalog.pg_get_function_arguments(f.oid),
                                       pg_catalog.pg_get_function_result(f.oid), 'MODULE_PATHNAME', 'mreg_api_call');
             EXECUTE pg_catalog.format('COMMENT ON FUNCTION mreg.%I(%s) IS %L', f.proname,
@@ -80,7 +84,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION mreg_internal.is_api_body(f pg_catalog.regprocedure) RETURNS pg_catalog.bool
+CREATE OR REPLACE FUNCTION mreg_internal.is_api_body(f pg_catalog.regprocedure) RETURNS pg_catalog.bool
     LANGUAGE sql STABLE
 RETURN EXISTS (SELECT FROM pg_catalog.pg_proc p
                 WHERE p.oid OPERATOR(pg_catalog.=) f AND p.prosecdef
@@ -202,6 +206,12 @@ BEGIN
         END;
         EXECUTE pg_catalog.format('ALTER TABLE mreg.%I ENABLE ROW LEVEL SECURITY', t.relname);
         EXECUTE pg_catalog.format('ALTER TABLE mreg.%I FORCE ROW LEVEL SECURITY', t.relname);
+        -- an upgrade replaces the policy (its rule may have changed)
+        IF EXISTS (SELECT FROM pg_catalog.pg_policy p
+                    WHERE p.polrelid OPERATOR(pg_catalog.=) pg_catalog.format('mreg.%I', t.relname)::pg_catalog.regclass
+                      AND p.polname OPERATOR(pg_catalog.=) 'visible') THEN
+            EXECUTE pg_catalog.format('DROP POLICY visible ON mreg.%I', t.relname);
+        END IF;
         EXECUTE pg_catalog.format('CREATE POLICY visible ON mreg.%I FOR SELECT USING (%s)', t.relname, rule);
     END LOOP;
 END
@@ -231,7 +241,7 @@ $$;
 -- EXECUTE on an API body.  A superuser can still disable this event trigger;
 -- the audit chain records what the API did, and verify_audit_chain() finds
 -- rows changed behind its back.
-CREATE FUNCTION mreg_internal.guard_ddl() RETURNS event_trigger
+CREATE OR REPLACE FUNCTION mreg_internal.guard_ddl() RETURNS event_trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
@@ -324,8 +334,15 @@ $$;
 COMMENT ON FUNCTION mreg_internal.guard_ddl() IS
     'Event trigger: refuses DDL on the registry''s objects outside extension scripts, and grants of write privileges or of EXECUTE on API bodies';
 
-CREATE EVENT TRIGGER mreg_guard_ddl ON ddl_command_end
-    EXECUTE FUNCTION mreg_internal.guard_ddl();
+-- (an upgrade keeps the one it has: it runs the replaced function)
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger e WHERE e.evtname OPERATOR(pg_catalog.=) 'mreg_guard_ddl') THEN
+        CREATE EVENT TRIGGER mreg_guard_ddl ON ddl_command_end
+            EXECUTE FUNCTION mreg_internal.guard_ddl();
+    END IF;
+END
+$$;
 
 -- created after the REVOKE FROM PUBLIC above: PUBLIC gets nothing, not even
 -- a trigger function nobody can call directly

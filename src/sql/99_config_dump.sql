@@ -5,6 +5,8 @@
 -- Seeded vocabulary, synonyms and packs come back with CREATE EXTENSION, so only
 -- user-added rows are dumped (no seeded row comes back twice).
 -- One call per statement: each call rewrites the pg_extension row.
+-- Every upgrade script runs this file again (Makefile UPGRADE_RERUN): a call
+-- for a table already listed replaces its condition, a new table is added.
 DO $$
 DECLARE
     t record;
