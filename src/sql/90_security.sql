@@ -241,8 +241,12 @@ $$;
 -- EXECUTE on an API body.  A superuser can still disable this event trigger;
 -- the audit chain records what the API did, and verify_audit_chain() finds
 -- rows changed behind its back.
+-- SECURITY DEFINER: it fires for every DDL of the database, by any role,
+-- and must not need that role to hold USAGE on mreg_internal (a role of
+-- another application could otherwise run no DDL at all).  It only reads
+-- the catalogs and refuses; nobody may execute it directly.
 CREATE OR REPLACE FUNCTION mreg_internal.guard_ddl() RETURNS event_trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 DECLARE

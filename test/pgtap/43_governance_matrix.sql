@@ -324,8 +324,12 @@ SELECT is((SELECT string_agg(e.sig::text, ', ') FROM gm_fn e WHERE e.is_entry AN
                                 AND (SELECT proargtypes FROM pg_proc WHERE oid = b.oid) = (SELECT proargtypes FROM pg_proc WHERE oid = e.oid))),
           NULL, 'every API entry has a SECURITY DEFINER body of the same name and argument types');
 SELECT is((SELECT string_agg(b.sig::text, ', ') FROM gm_fn b WHERE b.nspname = 'mreg_internal' AND b.prosecdef
+              AND (SELECT prorettype FROM pg_proc WHERE oid = b.oid) <> 'event_trigger'::regtype
               AND NOT EXISTS (SELECT FROM gm_fn e WHERE e.is_entry AND e.nspname = 'mreg' AND e.proname = b.proname)),
-          NULL, 'every SECURITY DEFINER body has an API entry (else nobody can use it, or it is a leftover)');
+          NULL, 'every SECURITY DEFINER body has an API entry (else nobody can use it, or it is a leftover); the DDL guard, an event trigger, is the one exception');
+SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc p
+            WHERE p.pronamespace = 'mreg_internal'::regnamespace AND p.prosecdef AND p.prorettype = 'event_trigger'::regtype),
+          'mreg_internal.guard_ddl()', 'the only SECURITY DEFINER event trigger function is the DDL guard');
 
 -- The API entries and the lowest group role that may call each.  A new
 -- entry in the catalog that is missing here fails the next test: add it.

@@ -329,5 +329,15 @@ SELECT throws_ok('SELECT * FROM mreg.audit_log', '42501', NULL, 'the audit log: 
 SELECT is((SELECT count(*) FROM mreg.access_grant WHERE grantee <> 'ga44_reader'), 0::bigint, 'a reader sees only its own grants');
 RESET ROLE;
 
+-- the DDL guard fires for every role's DDL in the database: a role that has
+-- nothing to do with the registry (no USAGE on mreg_internal) still runs its own
+CREATE ROLE ga44_otherapp LOGIN;
+GRANT CREATE ON SCHEMA public TO ga44_otherapp;
+SET ROLE ga44_otherapp;
+SELECT lives_ok($$CREATE TABLE public.ga44_app_table (id int)$$, 'a role outside the registry runs DDL of its own');
+SELECT lives_ok($$DROP TABLE public.ga44_app_table$$, 'and drops its table');
+SELECT throws_ok($$SELECT mreg_internal.guard_ddl()$$, '42501', NULL, 'but cannot call the guard');
+RESET ROLE;
+
 SELECT * FROM finish();
 ROLLBACK;
