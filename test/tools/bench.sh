@@ -10,7 +10,7 @@
 #        and runs alone, then tap:standby (replay lag under a registration
 #        load) and tap:plproxy (routing overhead against a direct call))
 # Env:   MREG_BENCH_SCALE   full (default: the sizes in each script's header)
-#                           or quick (about 20 minutes on 2 cores; see
+#                           or quick (about 15 minutes on 2 cores; see
 #                           scale_quick below and doc/benchmarks.md)
 #        MREG_BENCH_OUT     report file (default doc/benchmarks.md; "-": none)
 #        MREG_BENCH_LOGS    folder for the raw logs (default: a temp folder,
@@ -26,8 +26,8 @@ set -u
 source "$(dirname "$0")/common.sh"
 cd "$MREG_ROOT"
 SCALE=${MREG_BENCH_SCALE:-full}
-# quick: sizes cut so the whole set (TAP tests included) runs in about 20
-# minutes on the shared 2-core machine.  Only defaults: a variable already set wins.
+# quick: sizes cut so the whole set (TAP tests included) runs in about 15
+# minutes on the shared 2-core machine (12 on 2026-12-02).  Only defaults: a variable already set wins.
 scale_quick() {
 	local kv v
 	for kv in SEMVER_BENCH_N=1000000 SEMVER_BENCH_ROUNDS=3 \
@@ -79,10 +79,14 @@ sample() {
 			if [ -n "$db" ] && [ "$db" -gt "$dbpeak" ]; then
 				dbpeak=$db; echo "$dbpeak" >"$LOGS/$name.disk"
 				for d in $(psql -X -At -d postgres -c "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'" 2>/dev/null); do
-					psql -X -At -F '|' -d "$d" -c "SELECT current_database(), n.nspname || '.' || c.relname, c.relkind,
-					       pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-					 WHERE c.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-					 ORDER BY 4 DESC LIMIT 8" 2>/dev/null
+					# a partition counts in its partitioned table (relkind p)
+					psql -X -At -F '|' -d "$d" -c "SELECT current_database(), r.root::regclass::text,
+					       CASE WHEN count(*) > 1 OR r.root <> min(c.oid) THEN 'p' ELSE min(c.relkind::text) END,
+					       sum(pg_total_relation_size(c.oid))
+					  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+					       LATERAL (SELECT coalesce(pg_partition_root(c.oid), c.oid) AS root) r
+					 WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+					 GROUP BY r.root ORDER BY 4 DESC LIMIT 8" 2>/dev/null
 				done >"$LOGS/$name.rels.tmp" && mv "$LOGS/$name.rels.tmp" "$LOGS/$name.rels"
 			fi
 		fi

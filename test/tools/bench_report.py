@@ -103,7 +103,7 @@ def h_jsonschema(out):
 def h_deployments(out):
     res = []
     for l in out.splitlines():
-        m = re.match(r"(mreg\+pid|mreg|part-notrig)\s+([0-9.]+)\s+\S+\s+(\d+)\s+(\S+)\s+(\S+)", l)
+        m = re.match(r"(mreg\+pid|mreg)\s+([0-9.]+)\s+\S+\s+(\d+)\s+(\S+)\s+(\S+)", l)
         if m:
             res.append(f"ingest {m.group(1)}: {m.group(3)} rows/s, {m.group(4)} of plain (paired {m.group(5)})")
         m = re.match(r"(\d+)\s+(status\(\w+\))\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+x)", l)
@@ -135,7 +135,29 @@ def h_plproxy(out):
     return res
 
 
-HEAD = {"semver": h_semver, "jsonschema": h_jsonschema, "deployments": h_deployments,
+def h_lineage(out):
+    res = []
+    for l in out.splitlines():
+        m = re.match(r"(lookup: [\w ]+?|upstream, [\w-]+ graph)\s+(planned|tuned)\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s+([\d.]+)\s+([\d.]+)\s+([\d.]+x)\s+(\w+)", l)
+        if m:
+            res.append(f"{m.group(1)}: {m.group(5)} faster than the {m.group(2)} CTE ({m.group(3)} vs {m.group(4)} ms, same answers {m.group(6)})")
+    return res
+
+
+def h_registry_concurrency(out):
+    return lines_matching(out, r"pipelines = |^impact\('.*median|^impact: ")
+
+
+def h_search(out):
+    return lines_matching(out, r"^index build:|^reader: search p95|^superuser: search p95")
+
+
+def h_registry(out):
+    return lines_matching(out, r"^(register|impact):")
+
+
+HEAD = {"semver": h_semver, "lineage": h_lineage, "registry_concurrency": h_registry_concurrency,
+        "search": h_search, "jsonschema": h_jsonschema, "deployments": h_deployments,
         "lineage_agg": h_lineage_agg, "tap:standby": h_standby, "tap:plproxy": h_plproxy}
 
 # --------------------------------------------------------------- earlier full-scale runs (cited)
@@ -144,7 +166,7 @@ FULL = [
     ("lineage", "100k provenance values of 20-200 nodes; 100k-node graph", "\"which versions used node X\" 6.7-11x faster than a recursive CTE over an edge table (best plan); upstream 39.5x faster", "[doc/lineage.md](lineage.md), README"),
     ("lineage_agg", "4M rows of one edge; 1M distinct edges", "peak RSS growth 4.6 MB, 1,391 ms; 117.7 MB, 796 ms", "[doc/lineage.md](lineage.md)"),
     ("jsonschema", "100k documents", "C validator / SQL expression 0.36 (2.8x faster), 1.4 us per document; schema per row / cached 1.90; violations / boolean 1.24", "[doc/metadata-schemas.md](metadata-schemas.md)"),
-    ("registry", "2,000 registrations; impact() on 100k versions", "register_model_version 1,106 ms for 2,000 (about 1,800/s), 17x bare INSERTs; impact() 2.9x faster than a recursive CTE (3.0 vs 8.7 ms)", "[doc/registry.md](registry.md)"),
+    ("registry", "2,000 registrations; impact() on 100k versions", "register_model_version 1,106 ms for 2,000 (about 1,800/s), 17x bare INSERTs; impact() 2.9x faster than a recursive CTE (3.0 vs 8.7 ms); measured 2026-11-30, before impact() probed project-relative node names (d1b5cdd; the benchmark's data followed only now)", "[doc/registry.md](registry.md)"),
     ("registry_concurrency", "8 vs 1 pipelines, 3 x 10 s; 100 models x 500 versions (50k)", "8 pipelines 7.7-7.9x one (target >= 6x); impact() of a 500-version model among 50k 3.50 ms (target <= 5 ms)", "[doc/registry.md](registry.md)"),
     ("governance", "about 2,000 versions, 5 reps x 5 s", "reads reader/superuser 1.02-1.06x (target <= 1.1); writes new/old build 1.31-1.42x (target 1.3)", "[doc/governance-bench.md](governance-bench.md)"),
     ("search", "200,000 versions (1M not run: over an hour here)", "median EAV/mreg ratio 2.9x (page), 11.7x (facets); no question slower than the EAV SQL; p95 <= 10 ms on 4 of 20 questions", "[doc/search.md](search.md)"),
@@ -194,7 +216,7 @@ p("side in one run against each benchmark's baseline (medians of several runs); 
 p("machine swing by up to 2x between minutes, ratios much less.")
 p("")
 if SCALE == "quick":
-    p("> **This is a reduced-scale run** (`MREG_BENCH_SCALE=quick`, about 25 minutes): every size is cut")
+    p("> **This is a reduced-scale run** (`MREG_BENCH_SCALE=quick`, about 15 minutes): every size is cut")
     p("> (the column \"scale of this run\" says exactly to what), so its numbers are not the project's")
     p("> figures at scale. The full-scale runs done earlier are cited in the next table, with their pages.")
     p("")
@@ -243,16 +265,37 @@ for n in NAMES:
     if rep:     # the script's own summary lines win over the parsed ones
         head = [f"{a}: {b}" for a, b in rep]
     status = "not run" if not st else ("ok" if rc == "0" else f"failed (exit {rc})")
+    if n.startswith("tap:"):   # its own clusters: the sampled server is idle meanwhile
+        memtxt = disktxt = "own clusters, not sampled"
+    else:
+        memtxt = (str(int(mem) // 1024) + " MB") if mem else "-"
+        disktxt = mb(disk) if disk else "-"
     p(f"| {n} | {md(scale_of(n))} | {md('; '.join(head)) if head else 'see below'} | {secs} s | "
-      f"{(str(int(mem) // 1024) + ' MB') if mem else '-'} | {mb(disk) if disk else '-'} | {status} |")
+      f"{memtxt} | {disktxt} | {status} |")
     s = [f"### {n}", "", f"Scale: {scale_of(n)}. Time {secs} s, {status}."]
-    rels = [l.split("|") for l in read(f"{n}.rels").splitlines() if l.count("|") == 3]
+    rels = {}
+    if n.startswith("tap:"):
+        rels_src = ""
+    else:
+        rels_src = read(f"{n}.rels")
+    for l in rels_src.splitlines():
+        if l.count("|") != 3:
+            continue
+        d, r, k, b = l.split("|")
+        # daily partitions (NAME_pYYYYMMDD) summed per table, in case the sampler listed them
+        m = re.match(r"(.*)_p\d{8}$", r)
+        if m:
+            r, k = m.group(1) + "_p* (partitions listed)", "r"
+        key = (d, r, k)
+        rels[key] = rels.get(key, 0) + int(b)
+    rels = [(d, r, k, b) for (d, r, k), b in rels.items()]
     if rels:
         s += ["", "Largest relations at the peak of disk use:", "", "| database | relation | kind | size |", "|---|---|---|---|"]
         for d, r, k, b in sorted(rels, key=lambda x: -int(x[3]))[:8]:
             s.append(f"| {d} | `{r}` | {k} | {mb(b)} |")
     s += ["", "Output:", "", "```text"]
-    s += [l.rstrip() for l in out.strip("\n").splitlines()] or ["(none)"]
+    # a line that looks like a fence would end the block (and doc_examples.sh reads fences)
+    s += [("| " + l if re.match(r"\s*(```|~~~)", l) else l).rstrip() for l in out.strip("\n").splitlines()] or ["(none)"]
     s += ["```", ""]
     sections.append("\n".join(s))
 p("")
