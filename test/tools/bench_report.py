@@ -231,9 +231,11 @@ for b, sc, r, page in FULL:
 p("")
 p("Full scale is `make bench` with no knobs (each script's defaults: 1M versions for semver and search,")
 p("3M-100M health signals, each count kept only when its projected load time is under")
-p("`DEPLOY_BENCH_LOAD_LIMIT`, 600 s). On the 2-core machine that takes several hours: search at 1M")
+p("`DEPLOY_BENCH_LOAD_LIMIT`, 600 s). On the 2-core machine that takes well over an hour: search at 1M")
 p("versions alone is over an hour (200k took 20 minutes), registry_concurrency's 50k-version build")
-p("3-4 minutes, deployments at 30M signals about an hour. governance swaps mreg.so between two builds")
+p("took 183-251 s, and deployments loads health signals up to the largest count that fits the limit")
+p("(30M in the earlier run; 100M would take about 1,200 s for `mreg.health_signal` alone).")
+p("governance swaps mreg.so between two builds")
 p("and runs alone: `bash test/bench/governance.sh` (needs a built checkout of ec8b0b6 in /tmp/wt-old).")
 p("")
 p(f"## This run ({SCALE} scale)")
@@ -285,10 +287,12 @@ for n in NAMES:
         # daily partitions (NAME_pYYYYMMDD) summed per table, in case the sampler listed them
         m = re.match(r"(.*)_p\d{8}$", r)
         if m:
-            r, k = m.group(1) + "_p* (partitions listed)", "r"
+            r, k = m.group(1) + "_p*", "partitions"
         key = (d, r, k)
-        rels[key] = rels.get(key, 0) + int(b)
-    rels = [(d, r, k, b) for (d, r, k), b in rels.items()]
+        c, t = rels.get(key, (0, 0))
+        rels[key] = (c + 1, t + int(b))
+    rels = [(d, r + (f" ({c} of its largest partitions only: a lower bound)" if k == "partitions" else ""), k, t)
+            for (d, r, k), (c, t) in rels.items()]
     if rels:
         s += ["", "Largest relations at the peak of disk use:", "", "| database | relation | kind | size |", "|---|---|---|---|"]
         for d, r, k, b in sorted(rels, key=lambda x: -int(x[3]))[:8]:
