@@ -6,11 +6,14 @@
 #   - a schema that changes every row (compiled every row) against one schema
 #     (compiled once per query and cached),
 #   - listing all violations against the boolean check.
-set -eu
+# The three ratios also go to $MREG_BENCH_REPORT when set (label<TAB>value
+# lines, for doc/benchmarks.md: see test/tools/bench.sh).
+set -eu -o pipefail
+REPORT=${MREG_BENCH_REPORT:-/dev/null}
 DB=mreg_bench_jsonschema
 PGOPTIONS='-c client_min_messages=warning' psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"' EXIT
-psql -X -q -v ON_ERROR_STOP=1 -d $DB <<'SQL'
+psql -X -q -v ON_ERROR_STOP=1 -d $DB <<'SQL' | tee >(awk -F'|' 'NF == 2 && $1 ~ / \/ / { gsub(/^ +| +$/, "", $1); gsub(/ /, "", $2); print $1 "\t" $2 }' >>"$REPORT")
 SET client_min_messages = warning;
 CREATE EXTENSION mreg CASCADE;
 CREATE TABLE docs AS

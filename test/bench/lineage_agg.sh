@@ -8,6 +8,7 @@
 #  2. 1M distinct edges (a chain): the same two figures, for scale.
 # work_mem is 1MB so generate_series's tuplestore spills early and the RSS
 # growth is the aggregate's.  Env: PGHOST PGPORT PGUSER (private cluster).
+# Both lines also go to $MREG_BENCH_REPORT when set (label<TAB>value).
 set -eu
 RUNS=${LINEAGE_AGG_BENCH_RUNS:-3}
 ROWS=${LINEAGE_AGG_BENCH_ROWS:-4000000}
@@ -48,6 +49,6 @@ for case in one_edge chain; do
 			k = int((NR + 1) / 2);
 			printf "lineage_agg %s (%s rows): peak RSS growth %.1f MB, time %.0f ms (median of %d)\n",
 				c, c == "one_edge" ? rows : 1000000, m[k] / 1024, t[k], NR }'
-done
+done | tee >(sed -n 's/^lineage_agg \([^:]*\): /\1\t/p' >>"${MREG_BENCH_REPORT:-/dev/null}")
 rm -f "$TMPF" "$TMPF.t" "$TMPF.m"
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"

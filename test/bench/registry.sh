@@ -87,10 +87,12 @@ SELECT 1, up, node FROM clean_up UNION SELECT 1, up, node FROM feat_up
 UNION SELECT 1, u, 'srun:' || i FROM g, unnest(ups) u
 UNION SELECT 1, 'srun:' || i, 'b/model:' || model || '@' || ver FROM g
 ON CONFLICT DO NOTHING;
--- provenance = the run's inputs, their upstream, the run and the version
+-- provenance = the run's inputs, their upstream, the run and the version,
+-- project b's nodes relative
 INSERT INTO mreg.model_version (project_id, model_id, version, provenance)
 SELECT 1, m.id, g.ver::mreg.semver,
-       (SELECT mreg.lineage_agg(x.src, x.dst) FROM (
+       -- a snapshot names its own project's nodes relative (as the API writes it)
+       (SELECT mreg.lineage_agg(regexp_replace(x.src, '^b/', ''), regexp_replace(x.dst, '^b/', '')) FROM (
             SELECT u AS src, 'srun:' || g.i AS dst FROM unnest(g.ups) u
             UNION SELECT f.up, f.node FROM feat_up f WHERE f.node = ANY (g.ups)
             UNION SELECT c.up, c.node FROM clean_up c
