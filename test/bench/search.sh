@@ -9,10 +9,12 @@
 #   MREG_BENCH_SEARCH_RUNS      timed runs per question and rep for mreg (default 20)
 #   MREG_BENCH_SEARCH_EAV_RUNS  timed runs per question and rep for the EAV SQL (default 3: it is slow)
 #   MREG_BENCH_SEARCH_SU_REPS   repetitions as the superuser, mreg only (default 1)
+#   MREG_BENCH_SEARCH_EVAL_ROUNDS  evaluations of one metric and slice: 1 to R (default 6:
+#                               ~10.5 per version, 10M evaluations at 1M versions)
 #
 # Data: ~20 projects, N/10 models, generated descriptions (model) and run
 # notes (one run per version) of a few hundred words from a fixed vocabulary
-# (setseed), 0-5 tags and 1-5 evaluations per version, features and
+# (setseed), 0-5 tags and 1-5 metrics per version (each with a history), features and
 # datasets on runs.  Loaded by bulk INSERT as the superuser with
 # session_replication_role = replica (the search triggers do not fire),
 # then indexed by mreg.reindex_search() (timed: the index build time).
@@ -23,7 +25,7 @@
 set -eu
 N=${MREG_BENCH_SEARCH_VERSIONS:-1000000}
 REPS=${MREG_BENCH_SEARCH_REPS:-3}; RUNS=${MREG_BENCH_SEARCH_RUNS:-20}; EAVRUNS=${MREG_BENCH_SEARCH_EAV_RUNS:-3}
-SUREPS=${MREG_BENCH_SEARCH_SU_REPS:-1}
+SUREPS=${MREG_BENCH_SEARCH_SU_REPS:-1}; EVAL_ROUNDS=${MREG_BENCH_SEARCH_EVAL_ROUNDS:-6}
 DB=mreg_bench_search
 READER=sb_search_reader
 psql -X -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" postgres
@@ -31,11 +33,12 @@ trap 'psql -X -q -c "DROP DATABASE IF EXISTS $DB" postgres >/dev/null 2>&1; psql
 psql -X -q -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS $READER" postgres
 
 # ------------------------------------------------------------------ 1. data
-psql -X -q -At -v ON_ERROR_STOP=1 -v N="$N" -d $DB <<'SQL'
+psql -X -q -At -v ON_ERROR_STOP=1 -v N="$N" -v EVAL_ROUNDS="$EVAL_ROUNDS" -d $DB <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION mreg CASCADE;
 CREATE ROLE sb_search_reader LOGIN IN ROLE mreg_reader;
 SELECT set_config('bench.n', :'N', false);
+SELECT set_config('bench.eval_rounds', :'EVAL_ROUNDS', false);
 CREATE SCHEMA sb;
 \timing on
 \echo 'search bench: loading' :N 'versions'
@@ -182,12 +185,17 @@ SELECT mv.project_id, mreg_internal.version_node(p.name, m.name, mv.version), l.
             ELSE l.teams[1 + (v.i / 5) % 12] END
   FROM sb.v v JOIN mreg.model_version mv ON mv.id = v.i JOIN mreg.model m ON m.id = mv.model_id JOIN mreg.project p ON p.id = mv.project_id
  CROSS JOIN sb.lists l CROSS JOIN LATERAL generate_series(1, floor(v.r * 6)::int) k;
--- 1-5 evaluations per version: metric x slice, distinct
+-- 1-5 metric x slice pairs per version, each evaluated 1 to EVAL_ROUNDS
+-- times (a history: earlier rounds a little worse; the latest, which
+-- thresholds read, last)
 INSERT INTO mreg.evaluation (project_id, model_version_id, slice, metric, value, evaluated_at)
-SELECT mv.project_id, mv.id, ms.slice, ms.metric, least(0.999, greatest(0.3, v.quality + ms.off + 0.04 * (random() - 0.5))),
-       mv.created_at + k * interval '1 hour'
+SELECT mv.project_id, mv.id, ms.slice, ms.metric,
+       least(0.999, greatest(0.3, v.quality + ms.off + 0.04 * (random() - 0.5) - 0.01 * (rounds.n - h))),
+       mv.created_at + k * interval '1 hour' + h * interval '1 minute'
   FROM sb.v v JOIN mreg.model_version mv ON mv.id = v.i
  CROSS JOIN LATERAL generate_series(1, 1 + (v.i * 13) % 5) k
+ CROSS JOIN LATERAL (SELECT 1 + (v.i + k) % current_setting('bench.eval_rounds')::int AS n) rounds
+ CROSS JOIN LATERAL generate_series(1, rounds.n) h
  CROSS JOIN LATERAL (SELECT (ARRAY['accuracy','auc','recall','f1','accuracy','auc','recall','f1'])[1 + (v.i + k) % 8] AS metric,
                             CASE WHEN (v.i + k) % 8 < 4 THEN 'all' ELSE 'eu' END AS slice,
                             (ARRAY[0.0, 0.03, -0.08, -0.05, -0.03, 0.0, -0.12, -0.09])[1 + (v.i + k) % 8] AS off) ms;
