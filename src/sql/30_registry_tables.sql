@@ -597,7 +597,8 @@ CREATE INDEX run_feature_feature_idx     ON mreg.run_feature (feature_id);
 CREATE INDEX model_version_project_idx   ON mreg.model_version (project_id);
 CREATE INDEX model_version_run_idx       ON mreg.model_version (run_id) WHERE run_id IS NOT NULL;
 CREATE INDEX model_version_status_idx    ON mreg.model_version (status);
-CREATE INDEX model_version_provenance_idx ON mreg.model_version USING gin (provenance);
+-- no pending list: impact() would scan it on every probe (doc/registry.md)
+CREATE INDEX model_version_provenance_idx ON mreg.model_version USING gin (provenance) WITH (fastupdate = off);
 CREATE INDEX artifact_version_idx        ON mreg.artifact (model_version_id);
 CREATE INDEX alias_version_idx           ON mreg.alias (model_version_id);
 CREATE INDEX alias_name_idx              ON mreg.alias (name);
