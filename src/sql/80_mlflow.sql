@@ -128,7 +128,7 @@ AS $$
 #variable_conflict use_variable
 DECLARE
     t record;
-    stack text[] := '{}';
+    stack text[] := '{}'::text[];
     i int := 0;
     c text;
     col text;

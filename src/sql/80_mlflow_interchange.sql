@@ -65,12 +65,12 @@ BEGIN
     IF jsonb_typeof(arg) = 'object' AND arg ? what THEN
         arg := arg -> what;
         IF jsonb_typeof(arg) = 'null' THEN
-            RETURN '[]';
+            RETURN '[]'::jsonb;
         END IF;
     ELSIF jsonb_typeof(arg) = 'object' AND jsonb_typeof(arg -> one) = 'object' THEN
         RETURN jsonb_build_array(arg -> one);
     ELSIF jsonb_typeof(arg) = 'object' AND arg = '{}' THEN
-        RETURN '[]';            -- an empty search response
+        RETURN '[]'::jsonb;            -- an empty search response
     END IF;
     IF jsonb_typeof(arg) <> 'array' THEN
         RAISE EXCEPTION '% must be a JSON array, not %', what, jsonb_typeof(arg) USING ERRCODE = 'invalid_parameter_value',
@@ -90,7 +90,7 @@ AS $$
 #variable_conflict use_variable
 DECLARE
     tags jsonb := mreg_internal.mlflow_field(obj, path, 'tags', 'array');
-    out jsonb := '{}';
+    out jsonb := '{}'::jsonb;
     t jsonb;
     i int := -1;
     k text;
@@ -152,10 +152,10 @@ DECLARE
     st text;
     tags jsonb;
     sv mreg.semver;
-    aliases text[] := '{}';
+    aliases text[] := '{}'::text[];
     a jsonb;
     i int := -1;
-    meta jsonb := '{}';
+    meta jsonb := '{}'::jsonb;
     f text;
 BEGIN
     IF jsonb_typeof(mv) <> 'object' THEN
@@ -231,8 +231,8 @@ DECLARE
     pid bigint := mreg_internal.project_id(project, 'contribute');
     rms jsonb := mreg_internal.mlflow_array(registered_models, 'registered_models', 'registered_model');
     mvs jsonb := mreg_internal.mlflow_array(model_versions, 'model_versions', 'model_version');
-    models jsonb := '[]';       -- checked: {path, name, description, tags, aliases: [{alias, number, path}]}
-    versions jsonb := '{}';     -- checked, by "name/number"
+    models jsonb := '[]'::jsonb;       -- checked: {path, name, description, tags, aliases: [{alias, number, path}]}
+    versions jsonb := '{}'::jsonb;     -- checked, by "name/number"
     rm jsonb;
     mv jsonb;
     x jsonb;
@@ -249,7 +249,7 @@ DECLARE
     cur_source text;
     desired text;
     counts jsonb := '{"models_created": 0, "models_updated": 0, "versions_created": 0, "versions_unchanged": 0,
-                      "stages_set": 0, "tags_set": 0, "aliases_set": 0}';
+                      "stages_set": 0, "tags_set": 0, "aliases_set": 0}'::jsonb;
 BEGIN
     -- 1. check everything before writing anything
     i := -1;
@@ -261,7 +261,7 @@ BEGIN
         END IF;
         PERFORM mreg_internal.mlflow_field(rm, path, 'name', 'string', true);
         PERFORM mreg_internal.mlflow_field(rm, path, 'description', 'string');
-        aliases := '[]';
+        aliases := '[]'::jsonb;
         j := -1;
         FOR x IN SELECT e FROM jsonb_array_elements(coalesce(mreg_internal.mlflow_field(rm, path, 'aliases', 'array'), '[]')) e LOOP
             j := j + 1;
@@ -459,8 +459,8 @@ AS $$
 DECLARE
     m mreg.model;
     d record;
-    mvs jsonb := '[]';
-    latest jsonb := '[]';
+    mvs jsonb := '[]'::jsonb;
+    latest jsonb := '[]'::jsonb;
     first_ts bigint;
     last_ts bigint;
 BEGIN

@@ -269,10 +269,10 @@ DECLARE
     merged jsonb;
     env text;
     act text;
-    terms jsonb := '[]';
-    modes jsonb := '[]';
-    schemas jsonb := '[]';
-    policies jsonb := '[]';
+    terms jsonb := '[]'::jsonb;
+    modes jsonb := '[]'::jsonb;
+    schemas jsonb := '[]'::jsonb;
+    policies jsonb := '[]'::jsonb;
     changes jsonb;
 BEGIN
     IF pack IS NULL THEN
