@@ -26,6 +26,35 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.require(anyelement, text) IS 'raises 22004 naming the argument when it is NULL or empty';
 
+-- The vocabulary term a value names in a project (itself, or through a
+-- synonym whose term the project has), NULL when it names none: the
+-- read-only half of mreg_internal.term, for queries that must not record.
+CREATE FUNCTION mreg_internal.term_lookup(cat text, val text, pid bigint) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    t text := regexp_replace(lower(btrim(val)), '\s+', '-', 'g');
+    found text;
+BEGIN
+    SELECT v.term INTO found FROM mreg.vocabulary v
+     WHERE v.category = cat AND v.term = t AND (v.project_id IS NULL OR v.project_id = pid)
+     LIMIT 1;
+    IF found IS NOT NULL THEN
+        RETURN found;
+    END IF;
+    SELECT s.term INTO found FROM mreg.synonym s
+     WHERE (s.category = cat OR s.category IS NULL) AND lower(s.synonym) IN (lower(btrim(val)), t)
+       AND EXISTS (SELECT 1 FROM mreg.vocabulary v WHERE v.category = cat AND v.term = s.term
+                      AND (v.project_id IS NULL OR v.project_id = pid))
+     ORDER BY s.category NULLS LAST LIMIT 1;
+    RETURN found;
+END
+$$;
+COMMENT ON FUNCTION mreg_internal.term_lookup(text, text, bigint) IS
+    'The vocabulary term a value names in a project (itself or via a synonym), NULL when none; records nothing';
+
 -- A controlled term.  Known terms and synonyms map to the canonical term.
 -- An unknown term in an open vocabulary (the default for every project and
 -- category) is normalised (trimmed, lower case, inner spaces as "-"),
@@ -46,17 +75,7 @@ BEGIN
     IF val IS NULL THEN
         RETURN NULL;
     END IF;
-    SELECT v.term INTO found FROM mreg.vocabulary v
-     WHERE v.category = cat AND v.term = t AND (v.project_id IS NULL OR v.project_id = pid)
-     LIMIT 1;
-    IF found IS NOT NULL THEN
-        RETURN found;
-    END IF;
-    SELECT s.term INTO found FROM mreg.synonym s
-     WHERE (s.category = cat OR s.category IS NULL) AND lower(s.synonym) IN (lower(btrim(val)), t)
-       AND EXISTS (SELECT 1 FROM mreg.vocabulary v WHERE v.category = cat AND v.term = s.term
-                      AND (v.project_id IS NULL OR v.project_id = pid))
-     ORDER BY s.category NULLS LAST LIMIT 1;
+    found := mreg_internal.term_lookup(cat, val, pid);
     IF found IS NOT NULL THEN
         RETURN found;
     END IF;

@@ -7,28 +7,23 @@
 -- A metric name as log_evaluation records it, without writing: trimmed,
 -- lower case, inner spaces as "-", a synonym as its term (Recall = recall,
 -- "ROC AUC" = roc-auc = auc when auc is the term).
-CREATE FUNCTION mreg_internal.metric_name(metric text) RETURNS text
+CREATE FUNCTION mreg_internal.metric_name(metric text, pid bigint) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
 AS $$
 #variable_conflict use_variable
 DECLARE
     t text := regexp_replace(lower(btrim(metric)), '\s+', '-', 'g');
-    found text;
 BEGIN
     IF metric IS NULL OR t = '' THEN
         RAISE EXCEPTION 'metric must not be null or empty' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    -- a term is itself; else a synonym maps to its term (as mreg_internal.term does)
-    SELECT s.term INTO found FROM mreg.synonym s
-     WHERE (s.category = 'metric' OR s.category IS NULL) AND lower(s.synonym) IN (lower(btrim(metric)), t)
-       AND NOT EXISTS (SELECT FROM mreg.vocabulary v WHERE v.category = 'metric' AND v.term = t)
-     ORDER BY s.category NULLS LAST LIMIT 1;
-    RETURN coalesce(found, t);
+    -- the term log_evaluation would record in that project, without recording one
+    RETURN coalesce(mreg_internal.term_lookup('metric', metric, pid), t);
 END
 $$;
-COMMENT ON FUNCTION mreg_internal.metric_name(text) IS
-    'Canonical metric name for a query (as log_evaluation normalises it: case, spaces, synonyms), read-only';
+COMMENT ON FUNCTION mreg_internal.metric_name(text, bigint) IS
+    'Canonical metric name for a query in a project (as log_evaluation normalises it: case, spaces, synonyms), read-only';
 
 -- The arguments shared by the trend functions, checked and resolved: the
 -- model (23503 when absent or not readable, like a project), the metric
@@ -51,7 +46,7 @@ BEGIN
         RAISE EXCEPTION 'model % does not exist in project %', mreg_internal.quote_short(model), mreg_internal.quote_short(project)
             USING ERRCODE = 'foreign_key_violation';
     END IF;
-    metric_term := mreg_internal.metric_name(metric);
+    metric_term := mreg_internal.metric_name(metric, pid);
     IF dataset_version IS NOT NULL THEN
         -- relative to the model's project, as log_evaluation names it
         r := mreg_internal.resolve(CASE WHEN dataset_version LIKE '%:%' THEN dataset_version ELSE 'dataset:' || dataset_version END, pid);

@@ -309,6 +309,7 @@ AS $$
 #variable_conflict use_variable
 DECLARE
     mid bigint;
+    pid bigint;
     pname text;
     mname text;
     mt text;
@@ -325,7 +326,7 @@ BEGIN
         RAISE EXCEPTION 'project, model and metric must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     -- row-level security: a model the caller may not read is not found, like one that does not exist
-    SELECT m.id, p.name, m.name INTO mid, pname, mname
+    SELECT m.id, p.id, p.name, m.name INTO mid, pid, pname, mname
       FROM mreg.model m JOIN mreg.project p ON p.id = m.project_id
      WHERE p.name = project AND m.name = model;
     IF mid IS NULL THEN
@@ -333,7 +334,7 @@ BEGIN
             USING ERRCODE = 'undefined_object',
                   HINT = 'mreg.model_overview lists the models you may read.';
     END IF;
-    mt := mreg_internal.metric_name(metric);
+    mt := mreg_internal.metric_name(metric, pid);
 
     -- one statement, no temporary table: the function stays STABLE and runs in read-only transactions
     WITH latest AS (

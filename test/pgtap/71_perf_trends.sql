@@ -156,6 +156,25 @@ SELECT throws_ok($$SELECT * FROM mreg.metric_history('shop', 'churn', 'recall')$
 SELECT is((SELECT count(*) FROM mreg.compare(ARRAY[:v100, :v120])), 0::bigint, 'no grant: compare shows nothing');
 RESET ROLE;
 
+-- ---------------------------------------------------------------- names as log_evaluation records them
+-- 'hitrate' is a metric term of project lab only and, everywhere else, a
+-- synonym of recall: logged in shop it is recall, and read in shop too
+SELECT mreg.create_project('lab');
+SELECT mreg.add_term('metric', 'hitrate', NULL, 'lab');
+SELECT mreg.add_synonym('recall', 'hitrate', 'metric');
+SELECT mreg.register_model('shop', 'ranker');
+SELECT mreg.register_model_version('shop', 'ranker', '1.0.0') AS vr1 \gset
+SELECT mreg.log_evaluation(:vr1, 'HitRate', 0.61);
+SELECT is((SELECT metric FROM mreg.evaluation WHERE model_version_id = :vr1), 'recall', 'log_evaluation in shop: hitrate is recall');
+SELECT results_eq($$SELECT version::text, value FROM mreg.metric_trend('shop', 'ranker', 'hitrate')$$,
+                  $$VALUES ('1.0.0', 0.61::float8)$$,
+                  'metric_trend reads a name as log_evaluation records it in that project (not the term of another project)');
+SELECT is((SELECT count(*) FROM mreg.metric_history('shop', 'ranker', 'Hit Rate')), 0::bigint,
+          'a different word ("hit-rate") names nothing');
+SELECT is((SELECT count(*) FROM mreg.metric_history('shop', 'ranker', 'HITRATE')), 1::bigint,
+          'metric_history resolves it the same way');
+SELECT ok(mreg.metric_chart_svg('shop', 'ranker', 'hitrate') LIKE '%0.61%', 'the chart too');
+
 -- ---------------------------------------------------------------- markings
 SELECT is((SELECT array_agg(p.prosecdef ORDER BY p.proname) FROM pg_proc p
             WHERE p.pronamespace = 'mreg'::regnamespace AND p.proname IN ('metric_trend', 'metric_history', 'compare')),

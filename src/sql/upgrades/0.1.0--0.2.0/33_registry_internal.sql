@@ -1,0 +1,4 @@
+-- 0.1.0 to 0.2.0, changes to 33_registry_internal.sql: term_lookup, the
+-- read-only half of term (which now calls it), shared with the trend and
+-- chart functions.  Nothing to drop first: the file as it is now follows
+-- (appended by the Makefile: UPGRADE_REPLACE).
