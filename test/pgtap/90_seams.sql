@@ -1,0 +1,37 @@
+-- Seams: a name one function writes and another reads, checked from both
+-- ends as a new user writes them (a contributor and a publisher of one
+-- project, with the project's own vocabulary beside the seeded one).
+BEGIN;
+SET LOCAL search_path = public, mreg;
+SELECT no_plan();
+
+CREATE ROLE sm90_pub LOGIN;     GRANT mreg_publisher TO sm90_pub;       -- publisher on sm_a
+SELECT mreg.create_project('sm_a');
+SELECT mreg.create_project('sm_b');
+SELECT mreg.grant_access('sm_a', 'sm90_pub', 'publish');
+SELECT mreg.grant_access('sm_b', 'sm90_pub', 'publish');
+
+SET LOCAL ROLE sm90_pub;
+SELECT mreg.register_model('sm_a', 'churn');
+SELECT mreg.register_model_version('sm_a', 'churn', '1.0.0') AS v1 \gset
+
+-- ---------------------------------------------------------------- feedback vs evaluations
+-- log_evaluation records a metric as its term (mean_absolute_error is the
+-- seeded synonym of mae); feedback named the same way must be compared
+-- with it, not passed over because its key is not the term's spelling.
+SELECT mreg.log_evaluation(:v1, 'mean_absolute_error', 0.10);
+SELECT mreg.log_evaluation(:v1, 'accuracy', 0.90);
+SELECT is((SELECT array_agg(metric ORDER BY metric) FROM mreg.evaluation WHERE model_version_id = :v1),
+          ARRAY['accuracy', 'mae'], 'log_evaluation records mean_absolute_error as the term mae');
+SELECT mreg.promote('sm_a', 'churn', '1.0.0', 'staging') AS d1 \gset
+SELECT mreg.log_feedback(:v1, '{"mean_absolute_error": 0.40}');
+SELECT is((SELECT reasons FROM mreg.deployment_status WHERE id = :d1),
+          ARRAY['feedback: mae 0.4000 in the field (1 outcomes) against 0.1 evaluated'],
+          'feedback named by a synonym is compared with the metric log_evaluation recorded (lower is better for mae)');
+SELECT mreg.log_feedback(:v1, '{"MAE": 0.10, "Accuracy": 0.89}');
+SELECT is((SELECT reasons FROM mreg.deployment_status WHERE id = :d1),
+          ARRAY['feedback: mae 0.2500 in the field (2 outcomes) against 0.1 evaluated'],
+          'keys naming one metric are pooled (mean over both outcomes); accuracy within the tolerance is no reason');
+
+SELECT * FROM finish();
+ROLLBACK;
