@@ -33,5 +33,13 @@ SELECT is((SELECT reasons FROM mreg.deployment_status WHERE id = :d1),
           ARRAY['feedback: mae 0.2500 in the field (2 outcomes) against 0.1 evaluated'],
           'keys naming one metric are pooled (mean over both outcomes); accuracy within the tolerance is no reason');
 
+-- ---------------------------------------------------------------- drift statistic names
+-- log_drift records the statistic trimmed and in lower case; the default
+-- threshold must be read for that name, not for the raw argument.
+SELECT mreg.log_drift(:v1, 'amount', ' PSI ', 0.5) AS dr1 \gset
+SELECT results_eq(format('SELECT statistic, threshold, flagged FROM mreg.drift_observation WHERE id = %s', :dr1),
+                  $$VALUES ('psi'::text, 0.2::float8, true)$$,
+                  'a statistic given as '' PSI '' is psi with psi''s default threshold, and flagged over it');
+
 SELECT * FROM finish();
 ROLLBACK;
