@@ -41,5 +41,29 @@ SELECT results_eq(format('SELECT statistic, threshold, flagged FROM mreg.drift_o
                   $$VALUES ('psi'::text, 0.2::float8, true)$$,
                   'a statistic given as '' PSI '' is psi with psi''s default threshold, and flagged over it');
 
+-- ---------------------------------------------------------------- search: metric names
+-- A metric threshold reads a name as log_evaluation records it in each
+-- project: sm_a has em as a term of its own, so its em is em; in sm_b em is
+-- the seeded synonym of exact_match.
+RESET ROLE;
+SELECT mreg.add_term('metric', 'em', 'entity match (sm_a''s own)', 'sm_a');
+SET LOCAL ROLE sm90_pub;
+SELECT mreg.register_model_version('sm_a', 'ner', '1.0.0') AS ner \gset
+SELECT mreg.register_model_version('sm_a', 'ner2', '1.0.0') AS ner2 \gset
+SELECT mreg.register_model_version('sm_b', 'qa', '1.0.0') AS qa \gset
+SELECT mreg.log_evaluation(:ner, 'em', 0.8);
+SELECT mreg.log_evaluation(:ner2, 'exact_match', 0.9);
+SELECT mreg.log_evaluation(:qa, 'em', 0.7);
+SELECT results_eq(format('SELECT metric FROM mreg.evaluation WHERE model_version_id IN (%s, %s, %s) ORDER BY model_version_id', :ner, :ner2, :qa),
+                  $$VALUES ('em'::text), ('exact_match'), ('exact_match')$$,
+                  'log_evaluation: em is sm_a''s own term there, exact_match (synonym) in sm_b');
+SELECT results_eq($$SELECT project, model FROM mreg.search('em>=0.5') ORDER BY 1, 2$$,
+                  $$VALUES ('sm_a'::text, 'ner'::text), ('sm_b', 'qa')$$,
+                  'em>=0.5 finds what log_evaluation recorded for em in each project (not sm_a''s exact_match)');
+SELECT results_eq($$SELECT project, model FROM mreg.search('exact_match>=0.5') ORDER BY 1, 2$$,
+                  $$VALUES ('sm_a'::text, 'ner2'::text), ('sm_b', 'qa')$$,
+                  'exact_match>=0.5 finds the term itself everywhere');
+SELECT is((SELECT count(*) FROM mreg.search('recall>=0')), 0::bigint, 'a seeded term without evaluations finds nothing');
+
 SELECT * FROM finish();
 ROLLBACK;
