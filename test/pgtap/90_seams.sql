@@ -65,5 +65,18 @@ SELECT results_eq($$SELECT project, model FROM mreg.search('exact_match>=0.5') O
                   'exact_match>=0.5 finds the term itself everywhere');
 SELECT is((SELECT count(*) FROM mreg.search('recall>=0')), 0::bigint, 'a seeded term without evaluations finds nothing');
 
+-- ---------------------------------------------------------------- aliases: case
+-- set_alias records an alias in lower case ('Champion' is @champion); the
+-- readers of an alias take it as the user wrote it to set_alias.
+SELECT mreg.set_alias('sm_a', 'churn', 'Champion', '1.0.0');
+SELECT is((SELECT a.name FROM mreg.alias a JOIN mreg.model m ON m.id = a.model_id WHERE m.name = 'churn'), '@champion',
+          'set_alias records Champion as @champion');
+SELECT is(mreg.version_id('sm_a', 'churn', 'Champion'), :v1::bigint, 'version_id finds the alias as set_alias was given it (Champion)');
+SELECT is(mreg.version_id('sm_a', 'churn', ' @CHAMPION '), :v1::bigint, 'version_id: @ and spaces and case as set_alias takes them');
+SELECT is((SELECT entity_id FROM mreg.resolve_node('model:churn@Champion', 'sm_a')), :v1::bigint,
+          'model:NAME@Champion resolves to the version @champion points to');
+SELECT lives_ok($$SELECT mreg.annotate('sm_a/model:churn@Champion', 'seen in review')$$, 'a node naming the alias in another case is accepted by annotate');
+SELECT is(mreg.version_id('sm_a', 'churn', 'nobody'), NULL::bigint, 'an unknown alias is still NULL');
+
 SELECT * FROM finish();
 ROLLBACK;
