@@ -27,7 +27,7 @@ UPGRADE_DIR     = src/sql/upgrades/$(UPGRADE_FROM)--$(EXTVERSION)
 UPGRADE_RERUN   = src/sql/90_security.sql src/sql/99_config_dump.sql
 # 0.1.0 files whose delta is a header (what to drop first) followed by the
 # file as it is now, its functions made with CREATE OR REPLACE (no copy to keep in step)
-UPGRADE_REPLACE = 33_registry_internal.sql 42_api_versions.sql 46_api_policy_check.sql 63_search_plan.sql 64_search_api.sql
+UPGRADE_REPLACE = 32_registry_nodes.sql 33_registry_internal.sql 42_api_versions.sql 46_api_policy_check.sql 63_search_plan.sql 64_search_api.sql
 UPGRADE_OLD     = $(addprefix src/sql/,$(shell cat src/sql/upgrades/$(UPGRADE_FROM).files))
 UPGRADE_SOURCES = $(sort $(wildcard $(UPGRADE_DIR)/*.sql) $(UPGRADE_RERUN) \
                          $(filter-out $(UPGRADE_OLD),$(wildcard src/sql/*.sql))) \

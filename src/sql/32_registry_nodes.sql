@@ -176,9 +176,10 @@ BEGIN
           INTO hits, pids, pnames
           FROM mreg.dataset d JOIN mreg.project pr ON pr.id = d.project_id
          WHERE d.name = base AND (scope IS NULL OR d.project_id = scope) AND mreg_internal.has_access(pr.id, 'read');
-    ELSIF kind = 'model' AND ver ~ '^@?[a-z][a-z0-9_-]{0,62}$' THEN
-        -- model:NAME@ALIAS: the version the alias points to now (an alias is never a semver)
-        alias_ver := '@' || ltrim(ver, '@');
+    ELSIF kind = 'model' AND ver ~ '^@?[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN
+        -- model:NAME@ALIAS: the version the alias points to now (an alias is never
+        -- a semver), in any case: set_alias records it in lower case (alias_name)
+        alias_ver := '@' || lower(ltrim(ver, '@'));
         SELECT array_agg(v.id), array_agg(v.project_id), array_agg(pr.name), min(v.version::text)
           INTO hits, pids, pnames, ver
           FROM mreg.model m JOIN mreg.alias a ON a.model_id = m.id JOIN mreg.model_version v ON v.id = a.model_version_id

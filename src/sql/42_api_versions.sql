@@ -229,7 +229,8 @@ END;
 COMMENT ON FUNCTION mreg.version_id(text, text, mreg.semver) IS 'Id of a model version, NULL when absent or not visible';
 
 -- A version by number or alias: '2.1.0', '@champion' or 'champion' (an
--- alias is never a valid semver, so the two cannot be confused).
+-- alias is never a valid semver, so the two cannot be confused), the alias
+-- in any case, as set_alias normalises it ('Champion' is @champion).
 CREATE FUNCTION mreg.version_id(project text, model text, ref text) RETURNS bigint
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
@@ -239,11 +240,11 @@ BEGIN
     IF ref IS NULL THEN
         RETURN NULL;
     END IF;
-    IF btrim(ref) ~ '^@?[a-z][a-z0-9_-]{0,62}$' THEN
+    IF btrim(ref) ~ '^@?[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN
         RETURN (SELECT a.model_version_id FROM mreg.alias a
                   JOIN mreg.model m ON m.id = a.model_id
                   JOIN mreg.project p ON p.id = m.project_id
-                 WHERE p.name = project AND m.name = model AND a.name = '@' || ltrim(btrim(ref), '@'));
+                 WHERE p.name = project AND m.name = model AND a.name = '@' || lower(ltrim(btrim(ref), '@')));
     END IF;
     RETURN mreg.version_id(project, model, btrim(ref)::mreg.semver);
 END

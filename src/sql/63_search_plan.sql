@@ -17,6 +17,7 @@ CREATE TYPE mreg_internal.search_plan AS (
     names    text[],        -- what the user typed, lower case: exact-name boost
     nameq    tsquery,       -- the same as model: facet lexemes (ORed): the named versions, by index
     m_metric text[], m_slice text[], m_op text[], m_value float8[], m_neg boolean[],
+    m_raw    text[],        -- the metric as typed when it is not m_metric (a project's own term, see below)
     s_slice  text[], s_neg boolean[],                       -- slice: without a metric
     v_range  text[], v_neg boolean[],                       -- version:
     t_lo     timestamptz[], t_lo_incl boolean[], t_hi timestamptz[], t_hi_incl boolean[], t_neg boolean[],
@@ -140,10 +141,19 @@ BEGIN
                 END IF;
             END IF;
         WHEN t.kind = 'metric' THEN
+            -- the metric as log_evaluation records the name (mreg_internal.term_lookup):
+            -- a term of the project's vocabulary is itself, else a synonym gives
+            -- its term.  A seeded term is itself everywhere; otherwise a project
+            -- may have the name as its own term (em beside the synonym em ->
+            -- exact_match), so m_raw keeps it and search_where matches the
+            -- synonym's term only in projects without that term.
             metric := lower(t.field);
-            SELECT s.term INTO metric FROM (SELECT s.term, 1 AS o FROM mreg.synonym s
-                                             WHERE (s.category = 'metric' OR s.category IS NULL) AND lower(s.synonym) = lower(t.field)
-                                            UNION ALL SELECT lower(t.field), 2) s ORDER BY s.o LIMIT 1;
+            IF NOT EXISTS (SELECT FROM mreg.vocabulary v WHERE v.category = 'metric' AND v.term = metric AND v.project_id IS NULL) THEN
+                SELECT s.term INTO metric FROM (SELECT s.term, 1 AS o FROM mreg.synonym s
+                                                 WHERE (s.category = 'metric' OR s.category IS NULL) AND lower(s.synonym) = lower(t.field)
+                                                UNION ALL SELECT lower(t.field), 2) s ORDER BY s.o LIMIT 1;
+            END IF;
+            p.m_raw := p.m_raw || CASE WHEN metric <> lower(t.field) THEN lower(t.field) END;
             p.m_metric := p.m_metric || metric;
             p.m_op := p.m_op || t.op;
             p.m_value := p.m_value || t.value::float8;
@@ -214,6 +224,7 @@ AS $$
 DECLARE
     c text[] := ARRAY['true'];
     cmp text;
+    mc text;
 BEGIN
     IF part = 'gin' THEN
         IF p.gateq IS NOT NULL THEN
@@ -226,10 +237,13 @@ BEGIN
     END IF;
     FOR i IN 1 .. coalesce(cardinality(p.m_metric), 0) LOOP
         cmp := mreg_internal.search_op(p.m_op[i]);
+        -- the metric: its term, or (m_raw) the name typed where the project has it as its own term
+        mc := CASE WHEN p.m_raw[i] IS NULL THEN format('sm.metric = ($1).m_metric[%s]', i)
+                   ELSE format('(sm.metric = ($1).m_raw[%1$s] OR (sm.metric = ($1).m_metric[%1$s] AND NOT EXISTS (SELECT FROM mreg.vocabulary mv WHERE mv.category = ''metric'' AND mv.term = ($1).m_raw[%1$s] AND mv.project_id = sm.project_id)))', i) END;
         c := c || format(CASE WHEN p.m_neg[i]
-                              THEN 'NOT EXISTS (SELECT FROM mreg.search_metric sm WHERE sm.model_version_id = d.model_version_id AND sm.metric = ($1).m_metric[%1$s] AND sm.slice = ($1).m_slice[%1$s] AND sm.value %2$s ($1).m_value[%1$s])'
-                              ELSE 'd.model_version_id IN (SELECT sm.model_version_id FROM mreg.search_metric sm WHERE sm.metric = ($1).m_metric[%1$s] AND sm.slice = ($1).m_slice[%1$s] AND sm.value %2$s ($1).m_value[%1$s])' END,
-                         i, cmp);
+                              THEN 'NOT EXISTS (SELECT FROM mreg.search_metric sm WHERE sm.model_version_id = d.model_version_id AND %3$s AND sm.slice = ($1).m_slice[%1$s] AND sm.value %2$s ($1).m_value[%1$s])'
+                              ELSE 'd.model_version_id IN (SELECT sm.model_version_id FROM mreg.search_metric sm WHERE %3$s AND sm.slice = ($1).m_slice[%1$s] AND sm.value %2$s ($1).m_value[%1$s])' END,
+                         i, cmp, mc);
     END LOOP;
     FOR i IN 1 .. coalesce(cardinality(p.s_slice), 0) LOOP
         c := c || format('%sEXISTS (SELECT FROM mreg.search_metric sm WHERE sm.model_version_id = d.model_version_id AND sm.slice = ($1).s_slice[%s])',

@@ -26,7 +26,8 @@ AS $$
 DECLARE
     v mreg.model_version := mreg_internal.version_by_id(model_version_id, 'contribute');
     stat text := lower(btrim(mreg_internal.require(statistic, 'statistic')));
-    t double precision := coalesce(threshold, mreg.drift_default_threshold(statistic));
+    -- the default of the statistic as it is recorded (' PSI ' is psi)
+    t double precision := coalesce(threshold, mreg.drift_default_threshold(stat));
     d mreg.deployment;
     id bigint;
 BEGIN

@@ -109,12 +109,20 @@ BEGIN
         reasons := reasons || format('drift: %s observations over threshold in the last %s (%s allowed)',
                                      r.drift_flags, e.health_window, e.max_drift_flags);
     END IF;
+    -- a member names a metric as log_evaluation records it in the version's
+    -- project (the term, through synonyms: mean_absolute_error is mae), so
+    -- each distinct key is looked up once, then keys naming one metric pool
     FOR x IN SELECT f.metric, f.observed, f.n, (r.latest_metrics ->> f.metric)::float8 AS evaluated
-               FROM (SELECT lower(m.key) AS metric, avg(m.value::text::float8) AS observed, count(*) AS n
-                       FROM mreg.feedback fb CROSS JOIN LATERAL jsonb_each(fb.outcome) m
-                      WHERE fb.model_version_id = d.model_version_id AND fb.at >= since AND fb.at <= now()
-                        AND jsonb_typeof(m.value) = 'number' AND r.latest_metrics ? lower(m.key)
-                      GROUP BY lower(m.key)) f
+               FROM (SELECT t.metric, sum(k.total) / sum(k.n) AS observed, sum(k.n)::bigint AS n
+                       FROM (SELECT m.key, sum(m.value::text::float8) AS total, count(*) AS n
+                               FROM mreg.feedback fb CROSS JOIN LATERAL jsonb_each(fb.outcome) m
+                              WHERE fb.model_version_id = d.model_version_id AND fb.at >= since AND fb.at <= now()
+                                AND jsonb_typeof(m.value) = 'number'
+                              GROUP BY m.key) k
+                      CROSS JOIN LATERAL (SELECT coalesce(mreg_internal.term_lookup('metric', k.key, d.project_id),
+                                                          lower(btrim(k.key))) AS metric) t
+                      WHERE r.latest_metrics ? t.metric
+                      GROUP BY t.metric) f
               ORDER BY f.metric LOOP
         IF (mreg.metric_lower_is_better(x.metric) AND x.observed > x.evaluated + e.feedback_tolerance)
            OR (NOT mreg.metric_lower_is_better(x.metric) AND x.observed < x.evaluated - e.feedback_tolerance) THEN

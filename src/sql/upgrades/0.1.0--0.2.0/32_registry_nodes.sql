@@ -1,0 +1,4 @@
+-- 0.1.0 to 0.2.0, changes to 32_registry_nodes.sql: resolve reads
+-- model:NAME@ALIAS with the alias in any case (set_alias records it in lower
+-- case).  Nothing to drop first: the file as it is now follows (appended by
+-- the Makefile: UPGRADE_REPLACE).
