@@ -126,8 +126,10 @@ BEGIN
     IF mreg.lineage_node_count(prov) = 0 THEN      -- a draft: its live upstream
         prov := mreg.lineage_relative(mreg.live_upstream(node), v.project);
     END IF;
-    SELECT array_agg(pn.name ORDER BY pn.name) INTO datasets
-      FROM mreg.lineage_nodes(prov) x CROSS JOIN LATERAL mreg.parse_node(x) pn WHERE pn.kind = 'dataset';
+    -- another project's dataset keeps its project (the card must not name a look-alike of this one)
+    SELECT array_agg(d.name ORDER BY d.name) INTO datasets
+      FROM (SELECT CASE WHEN pn.project IS NULL OR pn.project = v.project THEN pn.name ELSE pn.project || '/' || pn.name END AS name
+              FROM mreg.lineage_nodes(prov) x CROSS JOIN LATERAL mreg.parse_node(x) pn WHERE pn.kind = 'dataset') d;
     SELECT array_agg(t.key || ':' || t.value ORDER BY t.key) INTO tags
       FROM mreg.tag t WHERE t.node IN (node, mreg_internal.node_text(v.project, 'model', v.model));
 
@@ -158,7 +160,8 @@ BEGIN
     -- model-index: one result per slice and data snapshot, the latest value of each metric
     n := 0;
     FOR s IN SELECT e.slice, e.dataset_version_id,
-                    (SELECT d.name || '@' || dv.version FROM mreg.dataset_version dv JOIN mreg.dataset d ON d.id = dv.dataset_id
+                    (SELECT CASE WHEN dp.name = v.project THEN '' ELSE dp.name || '/' END || d.name || '@' || dv.version
+                       FROM mreg.dataset_version dv JOIN mreg.dataset d ON d.id = dv.dataset_id JOIN mreg.project dp ON dp.id = dv.project_id
                       WHERE dv.id = e.dataset_version_id) AS data,
                     jsonb_agg(jsonb_build_object('metric', e.metric, 'value', e.value) ORDER BY e.metric) AS metrics
                FROM (SELECT DISTINCT ON (x.slice, x.dataset_version_id, x.metric) x.*
@@ -237,7 +240,8 @@ BEGIN
                                       to_char(e.evaluated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')), E'\n'
                                ORDER BY e.slice <> 'all', e.slice, e.metric, e.data NULLS FIRST) || E'\n\n' INTO b
           FROM (SELECT DISTINCT ON (x.slice, x.dataset_version_id, x.metric) x.slice, x.metric, x.value, x.method, x.evaluated_at,
-                       (SELECT d.name || '@' || dv.version FROM mreg.dataset_version dv JOIN mreg.dataset d ON d.id = dv.dataset_id
+                       (SELECT CASE WHEN dp.name = v.project THEN '' ELSE dp.name || '/' END || d.name || '@' || dv.version
+                       FROM mreg.dataset_version dv JOIN mreg.dataset d ON d.id = dv.dataset_id JOIN mreg.project dp ON dp.id = dv.project_id
                          WHERE dv.id = x.dataset_version_id) AS data
                   FROM mreg.evaluation x WHERE x.model_version_id = v.id
                  ORDER BY x.slice, x.dataset_version_id, x.metric, x.evaluated_at DESC, x.id DESC) e;

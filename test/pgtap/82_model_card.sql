@@ -48,5 +48,14 @@ RESET ROLE;
 SELECT throws_ok('SELECT mreg.model_card(999999)', '23503', 'model version 999999 is not registered', 'a missing version');
 SELECT throws_ok('SELECT mreg.model_card(NULL)', '22004', NULL, 'NULL');
 
+-- another project's dataset keeps its project in the card (datasets and model-index)
+SELECT mreg.create_project('lake');
+SELECT mreg.register_dataset_version('lake', 'clicks', 'v3', 's3://lake/clicks');
+SELECT mreg.log_run('cards', 'train', '{}', '{}', ARRAY['lake/dataset:clicks@v3']) AS xrun \gset
+SELECT mreg.register_model_version('cards', 'plain', '2.0.0', :xrun) AS xv \gset
+SELECT mreg.log_evaluation(:xv, 'recall', 0.5, 'lake/dataset:clicks@v3');
+SELECT mreg.model_card(:xv) AS xcard \gset
+SELECT ok(:'xcard' LIKE E'%\ndatasets:\n  - "lake/clicks@v3"\n%', 'a dataset of another project is named with its project');
+SELECT ok(:'xcard' LIKE '%name: "lake/clicks@v3 (slice all)"%', 'and so in the model-index');
 SELECT * FROM finish();
 ROLLBACK;
