@@ -166,7 +166,7 @@ FULL = [
     ("lineage", "100k provenance values of 20-200 nodes; 100k-node graph", "\"which versions used node X\" 6.7-11x faster than a recursive CTE over an edge table (best plan); upstream 39.5x faster", "[doc/lineage.md](lineage.md), README"),
     ("lineage_agg", "4M rows of one edge; 1M distinct edges", "peak RSS growth 4.6 MB, 1,391 ms; 117.7 MB, 796 ms", "[doc/lineage.md](lineage.md)"),
     ("jsonschema", "100k documents", "C validator / SQL expression 0.36 (2.8x faster), 1.4 us per document; schema per row / cached 1.90; violations / boolean 1.24", "[doc/metadata-schemas.md](metadata-schemas.md)"),
-    ("registry", "2,000 registrations; impact() on 100k versions", "register_model_version 1,106 ms for 2,000 (about 1,800/s), 17x bare INSERTs; impact() 2.9x faster than a recursive CTE (3.0 vs 8.7 ms); measured 2026-11-30, before impact() probed project-relative node names (d1b5cdd; the benchmark's data followed only now)", "[doc/registry.md](registry.md)"),
+    ("registry", "2,000 registrations; impact() on 100k versions, 3 reps (2026-12-02)", "547-742 registrations/s, 22.6-32x bare INSERTs (1,800/s in November, before the search document and events joined the write path); impact() 2.2x faster than a recursive CTE returning the same rows (17.7 vs 38.5 ms), 0.8x one that only counts them", "[doc/registry.md](registry.md)"),
     ("registry_concurrency", "8 vs 1 pipelines, 3 x 10 s; 100 models x 500 versions (50k)", "8 pipelines 7.7-7.9x one (target >= 6x); impact() of a 500-version model among 50k 3.50 ms (target <= 5 ms)", "[doc/registry.md](registry.md)"),
     ("governance", "about 2,000 versions, 5 reps x 5 s", "reads reader/superuser 1.02-1.06x (target <= 1.1); writes new/old build 1.31-1.42x (target 1.3)", "[doc/governance-bench.md](governance-bench.md)"),
     ("search", "200,000 versions (1M not run: over an hour here)", "median EAV/mreg ratio 2.9x (page), 11.7x (facets); no question slower than the EAV SQL; p95 <= 10 ms on 4 of 20 questions", "[doc/search.md](search.md)"),
@@ -219,6 +219,11 @@ if SCALE == "quick":
     p("> **This is a reduced-scale run** (`MREG_BENCH_SCALE=quick`, about 15 minutes): every size is cut")
     p("> (the column \"scale of this run\" says exactly to what), so its numbers are not the project's")
     p("> figures at scale. The full-scale runs done earlier are cited in the next table, with their pages.")
+    p("")
+else:
+    p("> **This is a full-scale run** (each script's default sizes, or the knobs listed below). The next")
+    p("> table cites earlier runs from their pages, for comparison and for governance, which `make bench`")
+    p("> does not run.")
     p("")
 p("## Full-scale results (earlier runs, cited from their pages)")
 p("")
