@@ -64,9 +64,9 @@ mreg_mlflow_filter_parse(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Tuplestorestate *store;
 	MemoryContext old;
-	MfMem		mem = {mf_palloc, mf_repalloc, mf_pfree, CurrentMemoryContext};
+	LxMem		mem = {mf_palloc, mf_repalloc, mf_pfree, CurrentMemoryContext};
 	MfFilter	f;
-	MfError		err;
+	LxError		err;
 	int			i;
 
 	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
@@ -89,9 +89,9 @@ mreg_mlflow_filter_parse(PG_FUNCTION_ARGS)
 		}
 	}
 
-	if (mf_parse(s, (size_t) len, &mem, &f, &err) != MF_OK)
+	if (mf_parse(s, (size_t) len, &mem, &f, &err) != LX_OK)
 	{
-		if (err.status == MF_ERR_NOMEM)
+		if (err.status == LX_ERR_NOMEM)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory while parsing an MLflow filter")));

@@ -55,9 +55,9 @@ mreg_search_parse(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Tuplestorestate *store;
 	MemoryContext old;
-	SqMem		mem = {sq_palloc, sq_repalloc, sq_pfree, CurrentMemoryContext};
+	LxMem		mem = {sq_palloc, sq_repalloc, sq_pfree, CurrentMemoryContext};
 	SqQuery		q;
-	SqError		err;
+	LxError		err;
 	int			i;
 
 	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
@@ -80,9 +80,9 @@ mreg_search_parse(PG_FUNCTION_ARGS)
 		}
 	}
 
-	if (sq_parse(s, (size_t) len, &mem, &q, &err) != SQ_OK)
+	if (sq_parse(s, (size_t) len, &mem, &q, &err) != LX_OK)
 	{
-		if (err.status == SQ_ERR_NOMEM)
+		if (err.status == LX_ERR_NOMEM)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory while parsing a search query")));

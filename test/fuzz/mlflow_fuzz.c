@@ -10,7 +10,7 @@
  * is parsed again with an allocator that fails at each allocation in turn:
  * the result is "out of memory", never a crash or a leak.
  *
- * fuzz-sources: src/mlflow_filter.c src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
+ * fuzz-sources: src/mlflow_filter.c src/lex.c src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
  */
 #include "mlflow_filter.h"
 
@@ -44,7 +44,7 @@ f_realloc(void *p, size_t n, void *c)
 }
 
 static void f_free(void *p, void *c) { (void) c; free(p); }
-static MfMem mem = {f_alloc, f_realloc, f_free, NULL};
+static LxMem mem = {f_alloc, f_realloc, f_free, NULL};
 
 static int
 valid_utf8(const char *s, size_t n)
@@ -306,16 +306,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *) data;
 	MfFilter	f, g;
-	MfError		err;
-	MfStatus	st;
+	LxError		err;
+	LxStatus	st;
 	long		total, k;
 
 	fail_at = -1;
 	nallocs = 0;
 	st = mf_parse(s, size, &mem, &f, &err);
-	if (st != MF_OK)
+	if (st != LX_OK)
 	{
-		CHECK(st == MF_ERR_SYNTAX && err.status == MF_ERR_SYNTAX);
+		CHECK(st == LX_ERR_SYNTAX && err.status == LX_ERR_SYNTAX);
 		CHECK(f.nnodes == 0 && f.nodes == NULL);
 		CHECK(err.off <= size);
 		CHECK(err.msg[0] != '\0');
@@ -327,15 +327,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 	{
 		char	   *t = write_filter(&f), *t2;
-		MfError		e2;
+		LxError		e2;
 
 		check_tree(&f, s, size);
 		if (strlen(t) <= MF_MAX_FILTER)
 		{
 			st = mf_parse(t, strlen(t), &mem, &g, &e2);
-			if (st != MF_OK)
+			if (st != LX_OK)
 				fprintf(stderr, "rewritten filter fails: %s\n  at %d: %s\n", t, e2.pos, e2.msg);
-			CHECK(st == MF_OK);
+			CHECK(st == LX_OK);
 			check_same(&f, &g);
 			t2 = write_filter(&g);
 			CHECK(strcmp(t, t2) == 0);
@@ -352,18 +352,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nallocs = 0;
 	st = mf_parse(s, size, &mem, &f, &err);
 	total = nallocs;
-	if (st == MF_OK)
+	if (st == LX_OK)
 		mf_free(&f, &mem);
 	for (k = 0; k < total && k < 200; k++)
 	{
 		fail_at = k;
 		nallocs = 0;
 		st = mf_parse(s, size, &mem, &f, &err);
-		if (st == MF_OK)
+		if (st == LX_OK)
 			mf_free(&f, &mem);
 		else
-			CHECK(st == MF_ERR_NOMEM || st == MF_ERR_SYNTAX);
-		CHECK(st != MF_ERR_SYNTAX || err.status == MF_ERR_SYNTAX);
+			CHECK(st == LX_ERR_NOMEM || st == LX_ERR_SYNTAX);
+		CHECK(st != LX_ERR_SYNTAX || err.status == LX_ERR_SYNTAX);
 	}
 	fail_at = -1;
 	return 0;
@@ -379,9 +379,9 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 	{
 		MfFilter	f;
-		MfError		err;
+		LxError		err;
 
-		if (mf_parse(argv[i], strlen(argv[i]), &mem, &f, &err) != MF_OK)
+		if (mf_parse(argv[i], strlen(argv[i]), &mem, &f, &err) != LX_OK)
 		{
 			printf("%s\n  error at %d: %s (expected %s)\n", argv[i], err.pos, err.msg, err.expected);
 			continue;

@@ -11,7 +11,7 @@
  * input is parsed again with an allocator that fails at each allocation in
  * turn: the result is "out of memory", never a crash or a leak.
  *
- * fuzz-sources: src/search_parse.c src/lineage_parse.c src/lineage_graph.c src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
+ * fuzz-sources: src/search_parse.c src/lex.c src/lineage_parse.c src/lineage_graph.c src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
  */
 #include "search_parse.h"
 
@@ -45,7 +45,7 @@ f_realloc(void *p, size_t n, void *c)
 }
 
 static void f_free(void *p, void *c) { (void) c; free(p); }
-static SqMem mem = {f_alloc, f_realloc, f_free, NULL};
+static LxMem mem = {f_alloc, f_realloc, f_free, NULL};
 
 /* strict UTF-8 without NUL */
 static int
@@ -310,15 +310,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *) data;
 	SqQuery		q, q2;
-	SqError		e;
+	LxError		e;
 	Out			o = {NULL, 0, 0}, o2 = {NULL, 0, 0};
 	long		n, k;
 	int			i;
 
 	fail_at = -1;
-	if (sq_parse(s, size, &mem, &q, &e) != SQ_OK)
+	if (sq_parse(s, size, &mem, &q, &e) != LX_OK)
 	{
-		CHECK(e.status == SQ_ERR_SYNTAX && q.nterms == 0 && q.terms == NULL);
+		CHECK(e.status == LX_ERR_SYNTAX && q.nterms == 0 && q.terms == NULL);
 		CHECK(e.off <= size && e.pos == charpos(s, e.off) && e.msg[0]);
 		CHECK(valid_utf8(e.msg, strlen(e.msg)) && valid_utf8(e.expected, strlen(e.expected)));
 		return 0;
@@ -342,7 +342,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_query(&q, &o);
 	if (o.len <= SQ_MAX_QUERY)
 	{
-		CHECK(sq_parse(o.s, o.len, &mem, &q2, &e) == SQ_OK);
+		CHECK(sq_parse(o.s, o.len, &mem, &q2, &e) == LX_OK);
 		same_terms(&q, &q2);
 		write_query(&q2, &o2);
 		CHECK(o2.len == o.len && memcmp(o.s, o2.s, o.len) == 0);
@@ -355,15 +355,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* every allocation failing in turn: out of memory, nothing leaked */
 	fail_at = LONG_MAX;
 	nallocs = 0;
-	CHECK(sq_parse(s, size, &mem, &q, &e) == SQ_OK);
+	CHECK(sq_parse(s, size, &mem, &q, &e) == LX_OK);
 	sq_free(&q, &mem);
 	n = nallocs;
 	for (k = 0; k < n; k += (n > 64 ? n / 32 : 1))
 	{
 		nallocs = 0;
 		fail_at = k;
-		CHECK(sq_parse(s, size, &mem, &q, &e) == SQ_ERR_NOMEM);
-		CHECK(e.status == SQ_ERR_NOMEM && q.nterms == 0 && q.terms == NULL);
+		CHECK(sq_parse(s, size, &mem, &q, &e) == LX_ERR_NOMEM);
+		CHECK(e.status == LX_ERR_NOMEM && q.nterms == 0 && q.terms == NULL);
 	}
 	fail_at = -1;
 	return 0;
