@@ -626,7 +626,6 @@ parse_uses(P *p, SqTerm *t, size_t v, size_t *end)
 	size_t		i = v,
 				q,
 				clen;
-	LinMem		lm = {p->mem->alloc, p->mem->realloc, p->mem->free, p->mem->ctx};
 	LinError	lerr;
 	LinStatus	ls;
 	char	   *canon = NULL;
@@ -659,7 +658,7 @@ parse_uses(P *p, SqTerm *t, size_t v, size_t *end)
 	if (i - v > SQ_MAX_VALUE)
 		return fail(p, v, VALUE_LIMIT_EXPECTED, "value longer than %d bytes", SQ_MAX_VALUE);
 	memset(&lerr, 0, sizeof(lerr));
-	ls = lin_canon_node(p->s + v, i - v, &lm, &canon, &clen, &lerr);
+	ls = lin_canon_node(p->s + v, i - v, p->mem, &canon, &clen, &lerr);
 	if (ls == LIN_OK)
 		p->mem->free(canon, p->mem->ctx);
 	if (lerr.detail)
