@@ -5,8 +5,12 @@
  */
 #include "lex.h"
 
+#include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- characters ------------------------------------------------------- */
@@ -165,6 +169,57 @@ lx_arena_free(LxArena *a)
 		a->head = h->next;
 		a->mem->free(h, a->mem->ctx);
 	}
+}
+
+/* ---- numbers ---------------------------------------------------------- */
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+size_t
+lx_number_end(const char *s, size_t len, size_t i)
+{
+	size_t		j = i,
+				k;
+	bool		digits = false;
+
+	if (j < len && (s[j] == '+' || s[j] == '-'))
+		j++;
+	for (; j < len && is_digit(s[j]); j++)
+		digits = true;
+	if (j < len && s[j] == '.')
+		for (j++; j < len && is_digit(s[j]); j++)
+			digits = true;
+	if (!digits)
+		return i;
+	/* an exponent only with its digits: "1e" is the number 1 and a letter */
+	if (j < len && (s[j] == 'e' || s[j] == 'E'))
+	{
+		k = j + 1;
+		if (k < len && (s[k] == '+' || s[k] == '-'))
+			k++;
+		if (k < len && is_digit(s[k]))
+		{
+			while (k < len && is_digit(s[k]))
+				k++;
+			j = k;
+		}
+	}
+	return j;
+}
+
+bool
+lx_number_value(const char *v, double *d)
+{
+	char	   *e;
+
+	errno = 0;
+	*d = strtod(v, &e);
+	return *e == '\0' && isfinite(*d) &&
+		!(errno == ERANGE && (*d == 0.0 || *d > DBL_MAX || *d < -DBL_MAX));
 }
 
 /* ---- quoted texts ----------------------------------------------------- */

@@ -96,6 +96,20 @@ typedef struct LxArena
 void	   *lx_arena_alloc(void *arena, size_t size);
 void		lx_arena_free(LxArena *a);
 
+/* ---- numbers ---- */
+
+/*
+ * The offset after the longest number at i: [+-] digits [. digits] or
+ * [+-] . digits, then an optional exponent e[+-]digits; i when there is none.
+ */
+size_t		lx_number_end(const char *s, size_t len, size_t i);
+
+/*
+ * The NUL-terminated text of such a number as a double in *d: false when it
+ * is out of float8's range (overflow, or underflow to zero: float8in's rules).
+ */
+bool		lx_number_value(const char *v, double *d);
+
 /* ---- quoted texts ---- */
 
 /*

@@ -12,9 +12,6 @@
 #include "semver_parse.h"
 #include "semver_range.h"
 
-#include <errno.h>
-#include <float.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,45 +196,16 @@ scan_quoted(P *p, size_t q, const char *what, size_t *end, char **out, size_t *o
 static LxStatus
 scan_number(P *p, size_t i, size_t *end, MfNode *n)
 {
-	size_t		j = i,
-				k;
-	bool		digits = false;
-	char	   *e;
-	double		d;
+	size_t		j = lx_number_end(p->s, p->len, i);
 
-	if (j < p->len && (p->s[j] == '+' || p->s[j] == '-'))
-		j++;
-	for (; j < p->len && is_digit(p->s[j]); j++)
-		digits = true;
-	if (j < p->len && p->s[j] == '.')
-		for (j++; j < p->len && is_digit(p->s[j]); j++)
-			digits = true;
-	if (digits && j < p->len && (p->s[j] == 'e' || p->s[j] == 'E'))
-	{
-		k = j + 1;
-		if (k < p->len && (p->s[k] == '+' || p->s[k] == '-'))
-			k++;
-		if (k < p->len && is_digit(p->s[k]))
-		{
-			while (k < p->len && is_digit(p->s[k]))
-				k++;
-			j = k;
-		}
-		else
-			digits = false;
-	}
-	if (!digits || (j < p->len && (is_word(p->s[j]) || p->s[j] == '.')))
+	if (j == i || (j < p->len && (is_word(p->s[j]) || p->s[j] == '.')))
 		return fail_found(p, i, NUMBER_EXPECTED, "a number");
 	if (j - i > 100)
 		return fail(p, i, "a number of at most 100 characters", "number too long");
 	if ((n->value = lx_dup(p->mem, p->s + i, j - i)) == NULL)
 		return lx_nomem(p->err);
-	errno = 0;
-	d = strtod(n->value, &e);
-	if (e != n->value + (j - i) || !isfinite(d) ||
-		(errno == ERANGE && (d == 0.0 || d > DBL_MAX || d < -DBL_MAX)))
+	if (!lx_number_value(n->value, &n->number))
 		return fail(p, i, "a finite number within the range of double precision", "number out of range");
-	n->number = d;
 	n->vkind = MF_NUMBER;
 	*end = j;
 	return LX_OK;

@@ -10,10 +10,7 @@
 #include "lineage_parse.h"
 #include "semver_range.h"
 
-#include <errno.h>
-#include <float.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct P
@@ -286,43 +283,17 @@ scan_op(const P *p, size_t i, size_t *n)
 static LxStatus
 scan_number(P *p, size_t i, const char *after, size_t *end, char **out)
 {
-	size_t		j = i,
-				k;
-	bool		digits = false;
-	char	   *v,
-			   *e;
+	size_t		j = lx_number_end(p->s, p->len, i);
+	char	   *v;
 	double		d;
 
-	if (j < p->len && (p->s[j] == '+' || p->s[j] == '-'))
-		j++;
-	for (; j < p->len && is_digit(p->s[j]); j++)
-		digits = true;
-	if (j < p->len && p->s[j] == '.')
-		for (j++; j < p->len && is_digit(p->s[j]); j++)
-			digits = true;
-	if (digits && j < p->len && (p->s[j] == 'e' || p->s[j] == 'E'))
-	{
-		k = j + 1;
-		if (k < p->len && (p->s[k] == '+' || p->s[k] == '-'))
-			k++;
-		if (k < p->len && is_digit(p->s[k]))
-		{
-			while (k < p->len && is_digit(p->s[k]))
-				k++;
-			j = k;
-		}
-		else
-			digits = false;
-	}
-	if (!digits || !at_end(p, j))
+	if (j == i || !at_end(p, j))
 		return fail(p, i, NUMBER_EXPECTED, "expected a number after %s", after);
 	if (j - i > SQ_MAX_VALUE)
 		return fail(p, i, VALUE_LIMIT_EXPECTED, "value longer than %d bytes", SQ_MAX_VALUE);
 	if ((v = lx_dup(p->mem, p->s + i, j - i)) == NULL)
 		return lx_nomem(p->err);
-	errno = 0;
-	d = strtod(v, &e);
-	if (e != v + (j - i) || (errno == ERANGE && (d == 0.0 || d > DBL_MAX || d < -DBL_MAX)))
+	if (!lx_number_value(v, &d))
 	{
 		p->mem->free(v, p->mem->ctx);
 		return fail(p, i, "a finite number within the range of double precision",
