@@ -669,10 +669,7 @@ parse_unary(P *p, size_t i, size_t *end, int depth)
 	return parse_comparison(p, i, end, depth);
 }
 
-/*
- * One level of AND (or of OR): operands are parsed at depth + 1 and get
- * their node here once there are two; a single operand takes this depth.
- */
+/* add delta to the depth of nodes from on */
 static void
 shift_depth(P *p, int from, int delta)
 {
@@ -682,36 +679,43 @@ shift_depth(P *p, int from, int delta)
 		p->f->nodes[k].depth += delta;
 }
 
+typedef LxStatus (*ParseFn) (P *p, size_t i, size_t *end, int depth);
+
+/*
+ * One level of AND (or of OR): operands, read by operand and separated by
+ * the keyword kw, are parsed at depth + 1 and get their node of kind here
+ * once there are two; a single operand takes this depth.
+ */
 static LxStatus
-parse_and(P *p, size_t i, size_t *end, int depth)
+parse_joined(P *p, size_t i, size_t *end, int depth, const char *kw, MfKind kind, ParseFn operand)
 {
 	LxStatus	st;
 	size_t		j,
-				kw = 0;
+				at = 0;
 	int			first = p->f->nnodes,
 				nargs = 1;
 	MfNode	   *n;
 
-	if ((st = parse_unary(p, i, &j, depth)) != LX_OK)
+	if ((st = operand(p, i, &j, depth)) != LX_OK)
 		return st;
 	for (;;)
 	{
 		size_t		k = skip_space(p, j);
 
-		if (!keyword_at(p, k, "AND"))
+		if (!keyword_at(p, k, kw))
 			break;
 		if (nargs == 1)
 		{
 			shift_depth(p, first, 1);
-			kw = k;
+			at = k;
 		}
-		if ((st = parse_unary(p, k + 3, &j, depth + 1)) != LX_OK)
+		if ((st = operand(p, k + strlen(kw), &j, depth + 1)) != LX_OK)
 			return st;
 		nargs++;
 	}
 	if (nargs > 1)
 	{
-		if ((n = new_node(p, MF_AND, kw, depth)) == NULL)
+		if ((n = new_node(p, kind, at, depth)) == NULL)
 			return lx_nomem(p->err);
 		n->nargs = nargs;
 	}
@@ -720,40 +724,15 @@ parse_and(P *p, size_t i, size_t *end, int depth)
 }
 
 static LxStatus
+parse_and(P *p, size_t i, size_t *end, int depth)
+{
+	return parse_joined(p, i, end, depth, "AND", MF_AND, parse_unary);
+}
+
+static LxStatus
 parse_or(P *p, size_t i, size_t *end, int depth)
 {
-	LxStatus	st;
-	size_t		j,
-				kw = 0;
-	int			first = p->f->nnodes,
-				nargs = 1;
-	MfNode	   *n;
-
-	if ((st = parse_and(p, i, &j, depth)) != LX_OK)
-		return st;
-	for (;;)
-	{
-		size_t		k = skip_space(p, j);
-
-		if (!keyword_at(p, k, "OR"))
-			break;
-		if (nargs == 1)
-		{
-			shift_depth(p, first, 1);
-			kw = k;
-		}
-		if ((st = parse_and(p, k + 2, &j, depth + 1)) != LX_OK)
-			return st;
-		nargs++;
-	}
-	if (nargs > 1)
-	{
-		if ((n = new_node(p, MF_OR, kw, depth)) == NULL)
-			return lx_nomem(p->err);
-		n->nargs = nargs;
-	}
-	*end = j;
-	return LX_OK;
+	return parse_joined(p, i, end, depth, "OR", MF_OR, parse_and);
 }
 
 /* ---- entry points ----------------------------------------------------- */
