@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lex.h"
+
 #define LIN_FORMAT_VERSION 1
 #define LIN_HEADER_WORDS 4
 
@@ -63,14 +65,8 @@
 #define LIN_GIN_KEYBUF (LIN_GIN_MAXKEY + 17)
 #define LIN_FAMILY_TAG '@'
 
-typedef struct LinMem
-{
-	/* alloc and realloc return NULL on failure (a backend may throw instead) */
-	void	   *(*alloc) (size_t size, void *ctx);
-	void	   *(*realloc) (void *ptr, size_t size, void *ctx);
-	void		(*free) (void *ptr, void *ctx);
-	void	   *ctx;
-} LinMem;
+/* the allocator the backend-free parsers share (lex.h) */
+typedef LxMem LinMem;
 
 typedef enum LinStatus
 {

@@ -12,10 +12,6 @@
 #include "semver_parse.h"
 #include "semver_range.h"
 
-#include <errno.h>
-#include <float.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +20,8 @@ typedef struct P
 {
 	const char *s;
 	size_t		len;
-	MfMem	   *mem;
-	MfError    *err;
+	LxMem	   *mem;
+	LxError    *err;
 	MfFilter   *f;
 	int			cap;			/* nodes allocated */
 	int			ncompare;
@@ -46,56 +42,6 @@ typedef struct P
 #define VALUE_LIMIT_EXPECTED "a value of at most 2000 bytes"
 
 /* ---- characters ------------------------------------------------------- */
-
-/* bytes of the UTF-8 character at s[0..n), or 0 when invalid */
-static int
-u8_len(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t	c;
-	int			l,
-				i;
-
-	if (n == 0)
-		return 0;
-	c = s[0];
-	if (c < 0x80)
-	{
-		*cp = c;
-		return 1;
-	}
-	if (c < 0xC2)
-		return 0;
-	if (c < 0xE0)
-	{
-		l = 2;
-		c &= 0x1F;
-	}
-	else if (c < 0xF0)
-	{
-		l = 3;
-		c &= 0x0F;
-	}
-	else if (c < 0xF5)
-	{
-		l = 4;
-		c &= 0x07;
-	}
-	else
-		return 0;
-	if (n < (size_t) l)
-		return 0;
-	for (i = 1; i < l; i++)
-	{
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((l == 3 && c < 0x800) || (l == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-		(c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return l;
-}
 
 static bool
 is_space(char c)
@@ -123,65 +69,24 @@ skip_space(const P *p, size_t i)
 	return i;
 }
 
-/* 1-based character position of byte offset off (valid UTF-8 before it) */
-static int
-charpos(const P *p, size_t off)
-{
-	int			n = 1;
-	size_t		i;
-
-	for (i = 0; i < off && i < p->len; i++)
-		if (((unsigned char) p->s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* what is at off, for a message */
+/* what is at off, for a message: a word (up to 20 bytes), else one character */
 static void
 found_at(const P *p, size_t off, char *buf, size_t size)
 {
-	uint32_t	cp;
-	int			l;
 	size_t		n;
 
-	if (off >= p->len)
-	{
-		snprintf(buf, size, "end of input");
-		return;
-	}
-	/* a word (up to 20 bytes), else one character */
 	for (n = 0; off + n < p->len && n < 20 && is_word(p->s[off + n]); n++)
 		;
-	if (n == 0)
-	{
-		l = u8_len((const unsigned char *) p->s + off, p->len - off, &cp);
-		n = l > 0 ? (size_t) l : 1;
-	}
-	snprintf(buf, size, "\"%.*s\"", (int) n, p->s + off);
+	lx_found(p->s, p->len, off, n, buf, size);
 }
 
 /* ---- errors and memory ------------------------------------------------ */
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static MfStatus
-fail(P *p, size_t off, const char *expected, const char *fmt,...)
-{
-	va_list		ap;
-
-	p->err->status = MF_ERR_SYNTAX;
-	p->err->off = off;
-	p->err->pos = charpos(p, off);
-	va_start(ap, fmt);
-	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
-	va_end(ap);
-	snprintf(p->err->expected, sizeof(p->err->expected), "%s", expected ? expected : "");
-	return MF_ERR_SYNTAX;
-}
+/* a syntax error at off (lex.h), in this parse's text */
+#define fail(p, off, ...) lx_fail((p)->err, (p)->s, (p)->len, (off), __VA_ARGS__)
 
 /* "expected X, found Y" at off */
-static MfStatus
+static LxStatus
 fail_found(P *p, size_t off, const char *expected, const char *what)
 {
 	char		found[48];
@@ -190,31 +95,8 @@ fail_found(P *p, size_t off, const char *expected, const char *what)
 	return fail(p, off, expected, "expected %s, found %s", what, found);
 }
 
-static MfStatus
-nomem(P *p)
-{
-	p->err->status = MF_ERR_NOMEM;
-	p->err->off = 0;
-	p->err->pos = 0;
-	snprintf(p->err->msg, sizeof(p->err->msg), "out of memory");
-	p->err->expected[0] = '\0';
-	return MF_ERR_NOMEM;
-}
-
-static char *
-dup_text(P *p, const char *s, size_t n)
-{
-	char	   *d = p->mem->alloc(n + 1, p->mem->ctx);
-
-	if (d == NULL)
-		return NULL;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 static void
-node_free(MfNode *n, MfMem *mem)
+node_free(MfNode *n, LxMem *mem)
 {
 	int			i;
 
@@ -254,7 +136,7 @@ new_node(P *p, MfKind kind, size_t off, int depth)
 	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->off = off;
-	n->pos = charpos(p, off);
+	n->pos = lx_charpos(p->s, p->len, off);
 	n->depth = depth;
 	return n;
 }
@@ -286,115 +168,47 @@ keyword_at(const P *p, size_t i, const char *kw)
  * A quoted text at q (the quote character doubled stands for itself): *end
  * after the closing quote, *out unquoted (allocated), *outlen its length.
  */
-static MfStatus
+static LxStatus
 scan_quoted(P *p, size_t q, const char *what, size_t *end, char **out, size_t *outlen)
 {
-	char		quote = p->s[q];
-	size_t		i = q + 1,
-				n = 0;
-	char	   *d;
+	size_t		e,
+				n;
 	char		exp[64];
 
-	for (;;)
+	if (!lx_quoted_end(p->s, p->len, q, &e, &n))
 	{
-		if (i >= p->len)
-		{
-			snprintf(exp, sizeof(exp), "a closing %c", quote);
-			return fail(p, q, exp, "unterminated %s", what);
-		}
-		if (p->s[i] == quote)
-		{
-			if (i + 1 < p->len && p->s[i + 1] == quote)
-			{
-				i += 2;
-				n++;
-				continue;
-			}
-			break;
-		}
-		i++;
-		n++;
+		snprintf(exp, sizeof(exp), "a closing %c", p->s[q]);
+		return fail(p, q, exp, "unterminated %s", what);
 	}
 	if (n > MF_MAX_VALUE)
 		return fail(p, q, VALUE_LIMIT_EXPECTED, "%s longer than %d bytes", what, MF_MAX_VALUE);
-	*end = i + 1;
-	d = p->mem->alloc(n + 1, p->mem->ctx);
-	if (d == NULL)
-		return nomem(p);
-	n = 0;
-	for (i = q + 1; i + 1 < *end; i++)
-	{
-		d[n++] = p->s[i];
-		if (p->s[i] == quote)
-			i++;
-	}
-	d[n] = '\0';
-	*out = d;
+	*end = e;
+	if ((*out = lx_unquote(p->mem, p->s, q, e, n)) == NULL)
+		return lx_nomem(p->err);
 	*outlen = n;
-	return MF_OK;
-}
-
-/* the filter offset of byte k of the unquoted text of the quoted value at q */
-static size_t
-quoted_offset(const P *p, size_t q, size_t k)
-{
-	size_t		i = q + 1,
-				n;
-
-	for (n = 0; n < k && i < p->len; n++)
-		i += (p->s[i] == p->s[q]) ? 2 : 1;
-	return i;
+	return LX_OK;
 }
 
 /*
  * A number at i: [+-] digits [. digits] or [+-] . digits, then an optional
  * exponent, not followed by a word character; finite in float8.
  */
-static MfStatus
+static LxStatus
 scan_number(P *p, size_t i, size_t *end, MfNode *n)
 {
-	size_t		j = i,
-				k;
-	bool		digits = false;
-	char	   *e;
-	double		d;
+	size_t		j = lx_number_end(p->s, p->len, i);
 
-	if (j < p->len && (p->s[j] == '+' || p->s[j] == '-'))
-		j++;
-	for (; j < p->len && is_digit(p->s[j]); j++)
-		digits = true;
-	if (j < p->len && p->s[j] == '.')
-		for (j++; j < p->len && is_digit(p->s[j]); j++)
-			digits = true;
-	if (digits && j < p->len && (p->s[j] == 'e' || p->s[j] == 'E'))
-	{
-		k = j + 1;
-		if (k < p->len && (p->s[k] == '+' || p->s[k] == '-'))
-			k++;
-		if (k < p->len && is_digit(p->s[k]))
-		{
-			while (k < p->len && is_digit(p->s[k]))
-				k++;
-			j = k;
-		}
-		else
-			digits = false;
-	}
-	if (!digits || (j < p->len && (is_word(p->s[j]) || p->s[j] == '.')))
+	if (j == i || (j < p->len && (is_word(p->s[j]) || p->s[j] == '.')))
 		return fail_found(p, i, NUMBER_EXPECTED, "a number");
 	if (j - i > 100)
 		return fail(p, i, "a number of at most 100 characters", "number too long");
-	if ((n->value = dup_text(p, p->s + i, j - i)) == NULL)
-		return nomem(p);
-	errno = 0;
-	d = strtod(n->value, &e);
-	if (e != n->value + (j - i) || !isfinite(d) ||
-		(errno == ERANGE && (d == 0.0 || d > DBL_MAX || d < -DBL_MAX)))
+	if ((n->value = lx_dup(p->mem, p->s + i, j - i)) == NULL)
+		return lx_nomem(p->err);
+	if (!lx_number_value(n->value, &n->number))
 		return fail(p, i, "a finite number within the range of double precision", "number out of range");
-	n->number = d;
 	n->vkind = MF_NUMBER;
 	*end = j;
-	return MF_OK;
+	return LX_OK;
 }
 
 /* ---- identifiers ------------------------------------------------------ */
@@ -453,14 +267,14 @@ word_is(const P *p, size_t i, size_t n, const char *w)
 }
 
 /* identifier at i: fills n->field and n->key, *end after it */
-static MfStatus
+static LxStatus
 parse_identifier(P *p, size_t i, size_t *end, MfNode *n)
 {
 	size_t		j = i,
 				k,
 				klen;
 	size_t		a;
-	MfStatus	st;
+	LxStatus	st;
 
 	if (i >= p->len || !is_word(p->s[i]) || is_digit(p->s[i]))
 		return fail_found(p, i, IDENT_EXPECTED, "an identifier");
@@ -486,7 +300,7 @@ parse_identifier(P *p, size_t i, size_t *end, MfNode *n)
 			k = j + 1;
 			if (k < p->len && (p->s[k] == '`' || p->s[k] == '"'))
 			{
-				if ((st = scan_quoted(p, k, tag ? "tag key" : "metric name", end, &n->key, &klen)) != MF_OK)
+				if ((st = scan_quoted(p, k, tag ? "tag key" : "metric name", end, &n->key, &klen)) != LX_OK)
 					return st;
 			}
 			else
@@ -499,15 +313,15 @@ parse_identifier(P *p, size_t i, size_t *end, MfNode *n)
 									  tag ? "a tag key" : "a metric name");
 				if (j - k > MF_MAX_VALUE)
 					return fail(p, k, VALUE_LIMIT_EXPECTED, "key longer than %d bytes", MF_MAX_VALUE);
-				if ((n->key = dup_text(p, p->s + k, j - k)) == NULL)
-					return nomem(p);
+				if ((n->key = lx_dup(p->mem, p->s + k, j - k)) == NULL)
+					return lx_nomem(p->err);
 				klen = j - k;
 				*end = j;
 			}
 			if (klen == 0)
 				return fail(p, k, "a key of at least one character", "empty %s", tag ? "tag key" : "metric name");
 			n->field = tag ? MF_TAG : MF_METRIC;
-			return MF_OK;
+			return LX_OK;
 		}
 		else
 		{
@@ -522,7 +336,7 @@ parse_identifier(P *p, size_t i, size_t *end, MfNode *n)
 		{
 			n->field = attributes[a].field;
 			*end = j;
-			return MF_OK;
+			return LX_OK;
 		}
 	return fail(p, i, "one of the attributes name, version_number, run_id, source_path, version, stage, alias, project",
 				"invalid attribute key \"%.*s\"", (int) (j - i > 64 ? 64 : j - i), p->s + i);
@@ -600,7 +414,7 @@ op_in(const char *op, const char *const *set)
 }
 
 /* a quoted string value at i (' or ") into n->value */
-static MfStatus
+static LxStatus
 scan_string(P *p, size_t i, size_t *end, MfNode *n, size_t *vlen)
 {
 	if (i >= p->len || (p->s[i] != '\'' && p->s[i] != '"'))
@@ -610,7 +424,7 @@ scan_string(P *p, size_t i, size_t *end, MfNode *n, size_t *vlen)
 }
 
 /* ('a', 'b', ...) at i */
-static MfStatus
+static LxStatus
 scan_list(P *p, size_t i, size_t *end, MfNode *n)
 {
 	size_t		j,
@@ -618,7 +432,7 @@ scan_list(P *p, size_t i, size_t *end, MfNode *n)
 				l;
 	char	   *v;
 	int			cap = 0;
-	MfStatus	st;
+	LxStatus	st;
 
 	if (i >= p->len || p->s[i] != '(')
 		return fail_found(p, i, LIST_EXPECTED, "a parenthesised list of quoted strings");
@@ -630,7 +444,7 @@ scan_list(P *p, size_t i, size_t *end, MfNode *n)
 			return fail_found(p, j, LIST_EXPECTED, "a quoted string");
 		if (n->nvalues == MF_MAX_LIST)
 			return fail(p, j, "a list of at most 1000 values", "too many values in the list");
-		if ((st = scan_quoted(p, j, "string", &e, &v, &l)) != MF_OK)
+		if ((st = scan_quoted(p, j, "string", &e, &v, &l)) != LX_OK)
 			return st;
 		if (n->nvalues == cap)
 		{
@@ -641,7 +455,7 @@ scan_list(P *p, size_t i, size_t *end, MfNode *n)
 			if (nv == NULL)
 			{
 				p->mem->free(v, p->mem->ctx);
-				return nomem(p);
+				return lx_nomem(p->err);
 			}
 			n->values = nv;
 			cap = nc;
@@ -656,47 +470,14 @@ scan_list(P *p, size_t i, size_t *end, MfNode *n)
 		if (j < p->len && p->s[j] == ')')
 		{
 			*end = j + 1;
-			return MF_OK;
+			return LX_OK;
 		}
 		return fail_found(p, j, ", or ) in the list", ", or )");
 	}
 }
 
-/* sv_range_parse's allocations, freed together afterwards */
-typedef union SvHdr
-{
-	union SvHdr *next;
-	uint64_t	u;
-	double		d;
-} SvHdr;
-
-typedef struct SvArena
-{
-	MfMem	   *mem;
-	SvHdr	   *head;
-	bool		failed;
-} SvArena;
-
-static void *
-sv_arena_alloc(void *ctx, size_t size)
-{
-	SvArena    *a = ctx;
-	SvHdr	   *h = NULL;
-
-	if (size <= SIZE_MAX - sizeof(SvHdr))
-		h = a->mem->alloc(sizeof(SvHdr) + size, a->mem->ctx);
-	if (h == NULL)
-	{
-		a->failed = true;
-		return NULL;
-	}
-	h->next = a->head;
-	a->head = h;
-	return h + 1;
-}
-
 /* the semver (or range, for <@) of a version comparison whose string is at q */
-static MfStatus
+static LxStatus
 check_semver(P *p, size_t q, MfNode *n, size_t vlen)
 {
 	SvError		serr;
@@ -706,31 +487,25 @@ check_semver(P *p, size_t q, MfNode *n, size_t vlen)
 	memset(&serr, 0, sizeof(serr));
 	if (strcmp(n->op, "<@") == 0)
 	{
-		SvArena		a = {p->mem, NULL, false};
-		SvRange    *r = sv_range_parse(n->value, vlen, sv_arena_alloc, &a, &serr);
+		LxArena		a = {p->mem, NULL, false};
+		SvRange    *r = sv_range_parse(n->value, vlen, lx_arena_alloc, &a, &serr);
 
-		while (a.head)
-		{
-			SvHdr	   *h = a.head;
-
-			a.head = h->next;
-			p->mem->free(h, p->mem->ctx);
-		}
+		lx_arena_free(&a);
 		if (r != NULL)
-			return MF_OK;
+			return LX_OK;
 		if (a.failed)
-			return nomem(p);
+			return lx_nomem(p->err);
 	}
 	else
 	{
 		SvVersion	v;
 
 		if (sv_parse_strict(n->value, vlen, &v, &serr))
-			return MF_OK;
+			return LX_OK;
 	}
 	if (serr.offset > vlen)
 		serr.offset = vlen;
-	off = quoted_offset(p, q, serr.offset);
+	off = lx_quoted_offset(p->s, p->len, q, serr.offset);
 	snprintf(msg, sizeof(msg), "%s", serr.msg ? serr.msg : "Invalid");
 	if (msg[0] >= 'A' && msg[0] <= 'Z')
 		msg[0] = (char) (msg[0] - 'A' + 'a');
@@ -741,7 +516,7 @@ check_semver(P *p, size_t q, MfNode *n, size_t vlen)
 				"invalid version: %s", msg);
 }
 
-static MfStatus
+static LxStatus
 parse_comparison(P *p, size_t i, size_t *end, int depth)
 {
 	static const char *const string_ops[] = {"=", "!=", "LIKE", "ILIKE", "IN", "NOT IN", NULL};
@@ -754,15 +529,15 @@ parse_comparison(P *p, size_t i, size_t *end, int depth)
 				vlen = 0,
 				vstart;
 	const char *ops;
-	MfStatus	st;
+	LxStatus	st;
 
 	if (p->ncompare == MF_MAX_COMPARISONS)
 		return fail(p, i, "a filter of at most 200 comparisons", "too many comparisons");
 	p->ncompare++;
 	if ((n = new_node(p, MF_COMPARE, i, depth)) == NULL)
-		return nomem(p);
+		return lx_nomem(p->err);
 	/* n stays valid: no node is added until this one is complete */
-	if ((st = parse_identifier(p, i, &j, n)) != MF_OK)
+	if ((st = parse_identifier(p, i, &j, n)) != LX_OK)
 		return st;
 	j = skip_space(p, j);
 	n->op = scan_comparator(p, j, &oplen);
@@ -811,7 +586,7 @@ parse_comparison(P *p, size_t i, size_t *end, int depth)
 				size_t		k;
 				char	   *e;
 
-				if ((st = scan_string(p, j, end, n, &vlen)) != MF_OK)
+				if ((st = scan_string(p, j, end, n, &vlen)) != LX_OK)
 					return st;
 				for (k = 0; k < vlen && is_digit(n->value[k]); k++)
 					;
@@ -834,7 +609,7 @@ parse_comparison(P *p, size_t i, size_t *end, int depth)
 								n->field == MF_TAG ? "a tag" : "version");
 			}
 			st = scan_string(p, j, end, n, &vlen);
-			if (st == MF_OK && n->field == MF_VERSION)
+			if (st == LX_OK && n->field == MF_VERSION)
 				st = check_semver(p, vstart, n, vlen);
 			break;
 		default:
@@ -854,12 +629,12 @@ parse_comparison(P *p, size_t i, size_t *end, int depth)
 
 /* ---- expressions ------------------------------------------------------ */
 
-static MfStatus parse_or(P *p, size_t i, size_t *end, int depth);
+static LxStatus parse_or(P *p, size_t i, size_t *end, int depth);
 
-static MfStatus
+static LxStatus
 parse_unary(P *p, size_t i, size_t *end, int depth)
 {
-	MfStatus	st;
+	LxStatus	st;
 	size_t		j;
 	MfNode	   *n;
 
@@ -871,33 +646,30 @@ parse_unary(P *p, size_t i, size_t *end, int depth)
 		p->nest++;
 		st = parse_unary(p, i + 3, end, depth + 1);
 		p->nest--;
-		if (st != MF_OK)
+		if (st != LX_OK)
 			return st;
 		if ((n = new_node(p, MF_NOT, i, depth)) == NULL)
-			return nomem(p);
+			return lx_nomem(p->err);
 		n->nargs = 1;
-		return MF_OK;
+		return LX_OK;
 	}
 	if (i < p->len && p->s[i] == '(')
 	{
 		p->nest++;
 		st = parse_or(p, i + 1, &j, depth);
 		p->nest--;
-		if (st != MF_OK)
+		if (st != LX_OK)
 			return st;
 		j = skip_space(p, j);
 		if (j >= p->len || p->s[j] != ')')
 			return fail_found(p, j, "AND, OR or )", "AND, OR or )");
 		*end = j + 1;
-		return MF_OK;
+		return LX_OK;
 	}
 	return parse_comparison(p, i, end, depth);
 }
 
-/*
- * One level of AND (or of OR): operands are parsed at depth + 1 and get
- * their node here once there are two; a single operand takes this depth.
- */
+/* add delta to the depth of nodes from on */
 static void
 shift_depth(P *p, int from, int delta)
 {
@@ -907,84 +679,66 @@ shift_depth(P *p, int from, int delta)
 		p->f->nodes[k].depth += delta;
 }
 
-static MfStatus
-parse_and(P *p, size_t i, size_t *end, int depth)
+typedef LxStatus (*ParseFn) (P *p, size_t i, size_t *end, int depth);
+
+/*
+ * One level of AND (or of OR): operands, read by operand and separated by
+ * the keyword kw, are parsed at depth + 1 and get their node of kind here
+ * once there are two; a single operand takes this depth.
+ */
+static LxStatus
+parse_joined(P *p, size_t i, size_t *end, int depth, const char *kw, MfKind kind, ParseFn operand)
 {
-	MfStatus	st;
+	LxStatus	st;
 	size_t		j,
-				kw = 0;
+				at = 0;
 	int			first = p->f->nnodes,
 				nargs = 1;
 	MfNode	   *n;
 
-	if ((st = parse_unary(p, i, &j, depth)) != MF_OK)
+	if ((st = operand(p, i, &j, depth)) != LX_OK)
 		return st;
 	for (;;)
 	{
 		size_t		k = skip_space(p, j);
 
-		if (!keyword_at(p, k, "AND"))
+		if (!keyword_at(p, k, kw))
 			break;
 		if (nargs == 1)
 		{
 			shift_depth(p, first, 1);
-			kw = k;
+			at = k;
 		}
-		if ((st = parse_unary(p, k + 3, &j, depth + 1)) != MF_OK)
+		if ((st = operand(p, k + strlen(kw), &j, depth + 1)) != LX_OK)
 			return st;
 		nargs++;
 	}
 	if (nargs > 1)
 	{
-		if ((n = new_node(p, MF_AND, kw, depth)) == NULL)
-			return nomem(p);
+		if ((n = new_node(p, kind, at, depth)) == NULL)
+			return lx_nomem(p->err);
 		n->nargs = nargs;
 	}
 	*end = j;
-	return MF_OK;
+	return LX_OK;
 }
 
-static MfStatus
+static LxStatus
+parse_and(P *p, size_t i, size_t *end, int depth)
+{
+	return parse_joined(p, i, end, depth, "AND", MF_AND, parse_unary);
+}
+
+static LxStatus
 parse_or(P *p, size_t i, size_t *end, int depth)
 {
-	MfStatus	st;
-	size_t		j,
-				kw = 0;
-	int			first = p->f->nnodes,
-				nargs = 1;
-	MfNode	   *n;
-
-	if ((st = parse_and(p, i, &j, depth)) != MF_OK)
-		return st;
-	for (;;)
-	{
-		size_t		k = skip_space(p, j);
-
-		if (!keyword_at(p, k, "OR"))
-			break;
-		if (nargs == 1)
-		{
-			shift_depth(p, first, 1);
-			kw = k;
-		}
-		if ((st = parse_and(p, k + 2, &j, depth + 1)) != MF_OK)
-			return st;
-		nargs++;
-	}
-	if (nargs > 1)
-	{
-		if ((n = new_node(p, MF_OR, kw, depth)) == NULL)
-			return nomem(p);
-		n->nargs = nargs;
-	}
-	*end = j;
-	return MF_OK;
+	return parse_joined(p, i, end, depth, "OR", MF_OR, parse_and);
 }
 
 /* ---- entry points ----------------------------------------------------- */
 
 void
-mf_free(MfFilter *f, MfMem *mem)
+mf_free(MfFilter *f, LxMem *mem)
 {
 	int			i;
 
@@ -998,13 +752,13 @@ mf_free(MfFilter *f, MfMem *mem)
 	f->nnodes = 0;
 }
 
-MfStatus
-mf_parse(const char *s, size_t len, MfMem *mem, MfFilter *f, MfError *err)
+LxStatus
+mf_parse(const char *s, size_t len, LxMem *mem, MfFilter *f, LxError *err)
 {
 	P			p;
 	size_t		i,
 				end;
-	MfStatus	st;
+	LxStatus	st;
 
 	memset(err, 0, sizeof(*err));
 	f->nnodes = 0;
@@ -1023,7 +777,7 @@ mf_parse(const char *s, size_t len, MfMem *mem, MfFilter *f, MfError *err)
 	for (i = 0; i < len;)
 	{
 		uint32_t	cp;
-		int			l = u8_len((const unsigned char *) s + i, len - i, &cp);
+		int			l = lx_u8_decode(s + i, len - i, &cp);
 
 		if (l == 0)
 		{
@@ -1038,9 +792,9 @@ mf_parse(const char *s, size_t len, MfMem *mem, MfFilter *f, MfError *err)
 	}
 	i = skip_space(&p, 0);
 	if (i == len)
-		return MF_OK;			/* empty: every version */
+		return LX_OK;			/* empty: every version */
 	st = parse_or(&p, i, &end, 0);
-	if (st == MF_OK)
+	if (st == LX_OK)
 	{
 		end = skip_space(&p, end);
 		if (end < len)
@@ -1051,10 +805,10 @@ mf_parse(const char *s, size_t len, MfMem *mem, MfFilter *f, MfError *err)
 				st = fail_found(&p, end, CONNECT_EXPECTED, "AND, OR or the end of the filter");
 		}
 	}
-	if (st != MF_OK)
+	if (st != LX_OK)
 	{
 		mf_free(f, mem);
 		return st;
 	}
-	return MF_OK;
+	return LX_OK;
 }

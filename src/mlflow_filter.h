@@ -3,10 +3,10 @@
  * strings (doc/mlflow.md, "Filter strings").
  *
  * Plain C99 (no postgres.h), so that the libFuzzer harness links it
- * standalone.  Memory comes from a caller-supplied allocator (MfMem, the
- * shape of SqMem); an error comes back as a status, a 1-based character
- * position, a message and an "expected ..." text, which the backend glue
- * (mlflow.c) turns into an ereport() with SQLSTATE 42601.
+ * standalone.  Memory comes from a caller-supplied allocator (LxMem, lex.h);
+ * an error comes back as an LxError: a status, a 1-based character position,
+ * a message and an "expected ..." text, which the backend glue (mlflow.c)
+ * turns into an ereport() with SQLSTATE 42601.
  *
  * What MLflow's SearchModelVersionUtils accepts (mlflow/utils/search_utils.py):
  *
@@ -42,21 +42,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lex.h"
+
 /* Limits (errors beyond them, like any syntax error). */
 #define MF_MAX_FILTER	20000	/* bytes of filter text */
 #define MF_MAX_COMPARISONS 200	/* comparisons in a filter */
 #define MF_MAX_DEPTH	32		/* nested parentheses and NOTs */
 #define MF_MAX_LIST		1000	/* values in an IN list */
 #define MF_MAX_VALUE	2000	/* bytes of one value or key, unquoted */
-
-typedef struct MfMem
-{
-	/* alloc and realloc return NULL on failure (a backend may throw instead) */
-	void	   *(*alloc) (size_t size, void *ctx);
-	void	   *(*realloc) (void *ptr, size_t size, void *ctx);
-	void		(*free) (void *ptr, void *ctx);
-	void	   *ctx;
-} MfMem;
 
 typedef enum MfKind
 {
@@ -116,29 +109,14 @@ typedef struct MfFilter
 	MfNode	   *nodes;			/* NULL when nnodes is 0 (an empty filter) */
 } MfFilter;
 
-typedef enum MfStatus
-{
-	MF_OK = 0,
-	MF_ERR_SYNTAX,				/* malformed filter or past a limit: pos, msg, expected */
-	MF_ERR_NOMEM				/* the allocator returned NULL */
-} MfStatus;
-
-typedef struct MfError
-{
-	MfStatus	status;
-	int			pos;			/* 1-based character position of the error */
-	size_t		off;			/* the same as a byte offset (may equal the length: end of input) */
-	char		msg[256];		/* what is wrong, lower case, no period */
-	char		expected[512];	/* what would be right, "" when nothing useful */
-} MfError;
-
 /*
- * Parse s[0..len) (UTF-8, need not be NUL-terminated).  On MF_OK *f holds
- * the nodes (free with mf_free); otherwise *err says why and *f is empty.
+ * Parse s[0..len) (UTF-8, need not be NUL-terminated).  On LX_OK *f holds
+ * the nodes (free with mf_free); otherwise *err says why (LX_ERR_SYNTAX:
+ * malformed or past a limit; LX_ERR_NOMEM) and *f is empty.
  */
-MfStatus	mf_parse(const char *s, size_t len, MfMem *mem, MfFilter *f, MfError *err);
+LxStatus	mf_parse(const char *s, size_t len, LxMem *mem, MfFilter *f, LxError *err);
 
-void		mf_free(MfFilter *f, MfMem *mem);
+void		mf_free(MfFilter *f, LxMem *mem);
 
 /* "compare", "and", "or", "not" */
 const char *mf_kind_name(MfKind kind);

@@ -10,19 +10,15 @@
 #include "lineage_parse.h"
 #include "semver_range.h"
 
-#include <errno.h>
-#include <float.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct P
 {
 	const char *s;
 	size_t		len;
-	SqMem	   *mem;
-	SqError    *err;
+	LxMem	   *mem;
+	LxError    *err;
 } P;
 
 typedef enum FieldKind
@@ -83,56 +79,6 @@ static const struct
 
 /* ---- characters ------------------------------------------------------- */
 
-/* one UTF-8 character at s[0..n): its length, or 0 when not valid UTF-8 */
-static int
-u8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t	c;
-	int			l,
-				i;
-
-	if (n == 0)
-		return 0;
-	c = s[0];
-	if (c < 0x80)
-	{
-		*cp = c;
-		return 1;
-	}
-	if (c < 0xC2)
-		return 0;
-	if (c < 0xE0)
-	{
-		l = 2;
-		c &= 0x1F;
-	}
-	else if (c < 0xF0)
-	{
-		l = 3;
-		c &= 0x0F;
-	}
-	else if (c < 0xF5)
-	{
-		l = 4;
-		c &= 0x07;
-	}
-	else
-		return 0;
-	if (n < (size_t) l)
-		return 0;
-	for (i = 1; i < l; i++)
-	{
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((l == 3 && c < 0x800) || (l == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-		(c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return l;
-}
-
 /* Unicode White_Space */
 static bool
 is_white(uint32_t c)
@@ -177,7 +123,7 @@ space_len(const char *s, size_t n)
 		return 0;
 	if ((unsigned char) s[0] < 0x80)
 		return is_white((unsigned char) s[0]) ? 1 : 0;
-	l = u8_decode((const unsigned char *) s, n, &cp);
+	l = lx_u8_decode(s, n, &cp);
 	return (l > 0 && is_white(cp)) ? (size_t) l : 0;
 }
 
@@ -210,92 +156,31 @@ blank(const char *s, size_t n)
 	return true;
 }
 
-/* 1-based character position of byte offset off (the text before it is valid UTF-8) */
-static int
-charpos(const P *p, size_t off)
-{
-	int			n = 1;
-	size_t		i;
-
-	for (i = 0; i < off && i < p->len; i++)
-		if (((unsigned char) p->s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 /* what is at off, for a message: "end of input", "white space" or the character quoted */
 static void
 found_at(const P *p, size_t off, char *buf, size_t size)
 {
-	uint32_t	cp;
-	int			l;
-
-	if (off >= p->len)
-		snprintf(buf, size, "end of input");
-	else if (space_at(p, off) > 0)
+	if (space_at(p, off) > 0)
 		snprintf(buf, size, "white space");
 	else
-	{
-		l = u8_decode((const unsigned char *) p->s + off, p->len - off, &cp);
-		if (l <= 0)
-			l = 1;
-		snprintf(buf, size, "\"%.*s\"", l, p->s + off);
-	}
+		lx_found(p->s, p->len, off, 0, buf, size);
 }
 
 /* ---- errors and memory ------------------------------------------------ */
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static SqStatus
-fail(P *p, size_t off, const char *expected, const char *fmt,...)
-{
-	va_list		ap;
-
-	p->err->status = SQ_ERR_SYNTAX;
-	p->err->off = off;
-	p->err->pos = charpos(p, off);
-	va_start(ap, fmt);
-	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
-	va_end(ap);
-	snprintf(p->err->expected, sizeof(p->err->expected), "%s", expected ? expected : "");
-	return SQ_ERR_SYNTAX;
-}
-
-static SqStatus
-nomem(P *p)
-{
-	p->err->status = SQ_ERR_NOMEM;
-	p->err->off = 0;
-	p->err->pos = 0;
-	snprintf(p->err->msg, sizeof(p->err->msg), "out of memory");
-	p->err->expected[0] = '\0';
-	return SQ_ERR_NOMEM;
-}
-
-static char *
-dup_text(P *p, const char *s, size_t n)
-{
-	char	   *d = p->mem->alloc(n + 1, p->mem->ctx);
-
-	if (d == NULL)
-		return NULL;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
+/* a syntax error at off (lex.h), in this parse's text */
+#define fail(p, off, ...) lx_fail((p)->err, (p)->s, (p)->len, (off), __VA_ARGS__)
 
 /* set a static field name, lower case */
-static SqStatus
+static LxStatus
 set_field(P *p, SqTerm *t, const char *name)
 {
-	t->field = dup_text(p, name, strlen(name));
-	return t->field ? SQ_OK : nomem(p);
+	t->field = lx_dup(p->mem, name, strlen(name));
+	return t->field ? LX_OK : lx_nomem(p->err);
 }
 
 static void
-term_free(SqTerm *t, SqMem *mem)
+term_free(SqTerm *t, LxMem *mem)
 {
 	if (t->field)
 		mem->free(t->field, mem->ctx);
@@ -312,54 +197,13 @@ term_free(SqTerm *t, SqMem *mem)
  * A double-quoted text at q ("" is a quote): *end is the offset after the
  * closing quote, *out the text unquoted (allocated), *outlen its length.
  */
-static SqStatus
+static LxStatus
 scan_quoted(P *p, size_t q, const char *what, size_t *end, char **out, size_t *outlen)
 {
-	size_t		i = q + 1,
-				n = 0;
-	char	   *d;
-
-	for (;;)
-	{
-		if (i >= p->len)
-			return fail(p, q, "closing \"", "unterminated quoted %s", what);
-		if (p->s[i] == '"')
-		{
-			if (i + 1 < p->len && p->s[i + 1] == '"')
-			{
-				i += 2;
-				continue;
-			}
-			break;
-		}
-		i++;
-	}
-	*end = i + 1;
-	d = p->mem->alloc(i - q, p->mem->ctx);
-	if (d == NULL)
-		return nomem(p);
-	for (i = q + 1; i + 1 < *end; i++)
-	{
-		d[n++] = p->s[i];
-		if (p->s[i] == '"')
-			i++;
-	}
-	d[n] = '\0';
-	*out = d;
-	*outlen = n;
-	return SQ_OK;
-}
-
-/* the query offset of byte k of the unquoted text of the quoted value at q */
-static size_t
-quoted_offset(const P *p, size_t q, size_t k)
-{
-	size_t		i = q + 1,
-				n;
-
-	for (n = 0; n < k && i < p->len; n++)
-		i += (p->s[i] == '"') ? 2 : 1;
-	return i;
+	if (!lx_quoted_end(p->s, p->len, q, end, outlen))
+		return fail(p, q, "closing \"", "unterminated quoted %s", what);
+	*out = lx_unquote(p->mem, p->s, q, *end, *outlen);
+	return *out ? LX_OK : lx_nomem(p->err);
 }
 
 /*
@@ -367,11 +211,11 @@ quoted_offset(const P *p, size_t q, size_t k)
  * "after" names what precedes it for messages ("domain:").  Never empty or
  * blank, at most SQ_MAX_VALUE bytes.
  */
-static SqStatus
+static LxStatus
 scan_value(P *p, size_t v, const char *after, size_t *end, char **out, size_t *outlen, bool *quoted)
 {
 	char		exp[200];
-	SqStatus	st;
+	LxStatus	st;
 	size_t		i;
 
 	snprintf(exp, sizeof(exp), "a value right after %s, bare or in double quotes", after);
@@ -381,7 +225,7 @@ scan_value(P *p, size_t v, const char *after, size_t *end, char **out, size_t *o
 	if (p->s[v] == '"')
 	{
 		*quoted = true;
-		if ((st = scan_quoted(p, v, "value", end, out, outlen)) != SQ_OK)
+		if ((st = scan_quoted(p, v, "value", end, out, outlen)) != LX_OK)
 			return st;
 		if (!at_end(p, *end))
 			st = fail(p, *end, CLOSE_EXPECTED, "unexpected text after the closing quote");
@@ -389,7 +233,7 @@ scan_value(P *p, size_t v, const char *after, size_t *end, char **out, size_t *o
 			st = fail(p, v, exp, "expected a value after %s", after);
 		else if (*outlen > SQ_MAX_VALUE)
 			st = fail(p, v, VALUE_LIMIT_EXPECTED, "value longer than %d bytes", SQ_MAX_VALUE);
-		if (st != SQ_OK)
+		if (st != LX_OK)
 		{
 			p->mem->free(*out, p->mem->ctx);
 			*out = NULL;
@@ -404,8 +248,8 @@ scan_value(P *p, size_t v, const char *after, size_t *end, char **out, size_t *o
 		return fail(p, v, VALUE_LIMIT_EXPECTED, "value longer than %d bytes", SQ_MAX_VALUE);
 	*end = i;
 	*outlen = i - v;
-	*out = dup_text(p, p->s + v, i - v);
-	return *out ? SQ_OK : nomem(p);
+	*out = lx_dup(p->mem, p->s + v, i - v);
+	return *out ? LX_OK : lx_nomem(p->err);
 }
 
 /* a comparison operator at i: its text (static) and length, or NULL */
@@ -436,46 +280,20 @@ scan_op(const P *p, size_t i, size_t *n)
  * or [+-] . digits, then an optional exponent.  Finite in float8: no
  * overflow, no underflow to zero (float8in's rules).
  */
-static SqStatus
+static LxStatus
 scan_number(P *p, size_t i, const char *after, size_t *end, char **out)
 {
-	size_t		j = i,
-				k;
-	bool		digits = false;
-	char	   *v,
-			   *e;
+	size_t		j = lx_number_end(p->s, p->len, i);
+	char	   *v;
 	double		d;
 
-	if (j < p->len && (p->s[j] == '+' || p->s[j] == '-'))
-		j++;
-	for (; j < p->len && is_digit(p->s[j]); j++)
-		digits = true;
-	if (j < p->len && p->s[j] == '.')
-		for (j++; j < p->len && is_digit(p->s[j]); j++)
-			digits = true;
-	if (digits && j < p->len && (p->s[j] == 'e' || p->s[j] == 'E'))
-	{
-		k = j + 1;
-		if (k < p->len && (p->s[k] == '+' || p->s[k] == '-'))
-			k++;
-		if (k < p->len && is_digit(p->s[k]))
-		{
-			while (k < p->len && is_digit(p->s[k]))
-				k++;
-			j = k;
-		}
-		else
-			digits = false;
-	}
-	if (!digits || !at_end(p, j))
+	if (j == i || !at_end(p, j))
 		return fail(p, i, NUMBER_EXPECTED, "expected a number after %s", after);
 	if (j - i > SQ_MAX_VALUE)
 		return fail(p, i, VALUE_LIMIT_EXPECTED, "value longer than %d bytes", SQ_MAX_VALUE);
-	if ((v = dup_text(p, p->s + i, j - i)) == NULL)
-		return nomem(p);
-	errno = 0;
-	d = strtod(v, &e);
-	if (e != v + (j - i) || (errno == ERANGE && (d == 0.0 || d > DBL_MAX || d < -DBL_MAX)))
+	if ((v = lx_dup(p->mem, p->s + i, j - i)) == NULL)
+		return lx_nomem(p->err);
+	if (!lx_number_value(v, &d))
 	{
 		p->mem->free(v, p->mem->ctx);
 		return fail(p, i, "a finite number within the range of double precision",
@@ -483,7 +301,7 @@ scan_number(P *p, size_t i, const char *after, size_t *end, char **out)
 	}
 	*end = j;
 	*out = v;
-	return SQ_OK;
+	return LX_OK;
 }
 
 /* n ASCII digits at i */
@@ -527,7 +345,7 @@ after_op(char *buf, size_t size, const char *field, const char *op, size_t oplen
 	snprintf(buf, size, "%s:%.*s", field, (int) oplen, oplen ? op : "");
 }
 
-static SqStatus
+static LxStatus
 parse_trained(P *p, SqTerm *t, size_t v, size_t *end)
 {
 	size_t		oplen = 0,
@@ -585,11 +403,11 @@ parse_trained(P *p, SqTerm *t, size_t v, size_t *end)
 	if (!at_end(p, j))
 		return fail(p, j, DATE_EXPECTED, "unexpected text after the date");
 	*end = j;
-	t->value = dup_text(p, p->s + d, j - d);
-	return t->value ? SQ_OK : nomem(p);
+	t->value = lx_dup(p->mem, p->s + d, j - d);
+	return t->value ? LX_OK : lx_nomem(p->err);
 }
 
-static SqStatus
+static LxStatus
 parse_duration(P *p, SqTerm *t, size_t v, size_t *end)
 {
 	size_t		oplen = 0,
@@ -648,8 +466,8 @@ parse_duration(P *p, SqTerm *t, size_t v, size_t *end)
 	}
 	*end = j;
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long) total);
-	t->value = dup_text(p, buf, strlen(buf));
-	return t->value ? SQ_OK : nomem(p);
+	t->value = lx_dup(p->mem, buf, strlen(buf));
+	return t->value ? LX_OK : lx_nomem(p->err);
 }
 
 static bool
@@ -658,7 +476,7 @@ is_tagkey_char(char c)
 	return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == ':' || c == '/' || c == '-';
 }
 
-static SqStatus
+static LxStatus
 parse_tag(P *p, SqTerm *t, size_t v, size_t *end)
 {
 	size_t		i,
@@ -677,13 +495,13 @@ parse_tag(P *p, SqTerm *t, size_t v, size_t *end)
 		return fail(p, v, TAG_EXPECTED, "expected a tag key after tag:");
 	if (i - v > SQ_MAX_TAGKEY)
 		return fail(p, v, TAG_EXPECTED, "tag key longer than %d bytes", SQ_MAX_TAGKEY);
-	if ((t->key = dup_text(p, p->s + v, i - v)) == NULL)
-		return nomem(p);
+	if ((t->key = lx_dup(p->mem, p->s + v, i - v)) == NULL)
+		return lx_nomem(p->err);
 	if (!scan_char(p, i, '='))
 	{
 		t->op = ":";
 		*end = i;
-		return SQ_OK;
+		return LX_OK;
 	}
 	t->op = "=";
 	if (i - v <= 40)
@@ -693,19 +511,19 @@ parse_tag(P *p, SqTerm *t, size_t v, size_t *end)
 	return scan_value(p, i + 1, after, end, &t->value, &vlen, &quoted);
 }
 
-static SqStatus
+static LxStatus
 parse_importance(P *p, SqTerm *t, size_t v, size_t *end)
 {
 	size_t		i,
 				klen,
 				oplen;
-	SqStatus	st;
+	LxStatus	st;
 
 	if (at_end(p, v))
 		return fail(p, v, IMPORTANCE_EXPECTED, "expected a feature name after importance:");
 	if (p->s[v] == '"')
 	{
-		if ((st = scan_quoted(p, v, "feature name", &i, &t->key, &klen)) != SQ_OK)
+		if ((st = scan_quoted(p, v, "feature name", &i, &t->key, &klen)) != LX_OK)
 			return st;
 		if (blank(t->key, klen))
 			return fail(p, v, IMPORTANCE_EXPECTED, "expected a feature name after importance:");
@@ -719,8 +537,8 @@ parse_importance(P *p, SqTerm *t, size_t v, size_t *end)
 		if (i == v)
 			return fail(p, v, IMPORTANCE_EXPECTED, "expected a feature name after importance:");
 		klen = i - v;
-		if ((t->key = dup_text(p, p->s + v, klen)) == NULL)
-			return nomem(p);
+		if ((t->key = lx_dup(p->mem, p->s + v, klen)) == NULL)
+			return lx_nomem(p->err);
 	}
 	if (klen > SQ_MAX_VALUE)
 		return fail(p, v, VALUE_LIMIT_EXPECTED, "feature name longer than %d bytes", SQ_MAX_VALUE);
@@ -729,69 +547,30 @@ parse_importance(P *p, SqTerm *t, size_t v, size_t *end)
 	return scan_number(p, i + oplen, t->op, end, &t->value);
 }
 
-/* sv_range_parse's allocations, freed together afterwards */
-typedef union SvHdr
-{
-	union SvHdr *next;
-	uint64_t	u;
-	double		d;
-} SvHdr;
-
-typedef struct SvArena
-{
-	SqMem	   *mem;
-	SvHdr	   *head;
-	bool		failed;
-} SvArena;
-
-static void *
-sv_arena_alloc(void *ctx, size_t size)
-{
-	SvArena    *a = ctx;
-	SvHdr	   *h = NULL;
-
-	if (size <= SIZE_MAX - sizeof(SvHdr))
-		h = a->mem->alloc(sizeof(SvHdr) + size, a->mem->ctx);
-	if (h == NULL)
-	{
-		a->failed = true;
-		return NULL;
-	}
-	h->next = a->head;
-	a->head = h;
-	return h + 1;
-}
-
-static SqStatus
+static LxStatus
 parse_version(P *p, SqTerm *t, size_t v, size_t *end)
 {
 	size_t		vlen,
 				off;
 	bool		quoted;
-	SqStatus	st;
-	SvArena		a = {p->mem, NULL, false};
+	LxStatus	st;
+	LxArena		a = {p->mem, NULL, false};
 	SvError		serr;
 	SvRange    *r;
 
 	t->op = ":";
-	if ((st = scan_value(p, v, "version:", end, &t->value, &vlen, &quoted)) != SQ_OK)
+	if ((st = scan_value(p, v, "version:", end, &t->value, &vlen, &quoted)) != LX_OK)
 		return st;
 	memset(&serr, 0, sizeof(serr));
-	r = sv_range_parse(t->value, vlen, sv_arena_alloc, &a, &serr);
-	while (a.head)
-	{
-		SvHdr	   *h = a.head;
-
-		a.head = h->next;
-		p->mem->free(h, p->mem->ctx);
-	}
+	r = sv_range_parse(t->value, vlen, lx_arena_alloc, &a, &serr);
+	lx_arena_free(&a);
 	if (r != NULL)
-		return SQ_OK;
+		return LX_OK;
 	if (a.failed)
-		return nomem(p);
+		return lx_nomem(p->err);
 	if (serr.offset > vlen)
 		serr.offset = vlen;
-	off = quoted ? quoted_offset(p, v, serr.offset) : v + serr.offset;
+	off = quoted ? lx_quoted_offset(p->s, p->len, v, serr.offset) : v + serr.offset;
 	{
 		char		msg[160],
 					found[24];
@@ -812,13 +591,12 @@ parse_version(P *p, SqTerm *t, size_t v, size_t *end)
 	}
 }
 
-static SqStatus
+static LxStatus
 parse_uses(P *p, SqTerm *t, size_t v, size_t *end)
 {
 	size_t		i = v,
 				q,
 				clen;
-	LinMem		lm = {p->mem->alloc, p->mem->realloc, p->mem->free, p->mem->ctx};
 	LinError	lerr;
 	LinStatus	ls;
 	char	   *canon = NULL;
@@ -851,13 +629,13 @@ parse_uses(P *p, SqTerm *t, size_t v, size_t *end)
 	if (i - v > SQ_MAX_VALUE)
 		return fail(p, v, VALUE_LIMIT_EXPECTED, "value longer than %d bytes", SQ_MAX_VALUE);
 	memset(&lerr, 0, sizeof(lerr));
-	ls = lin_canon_node(p->s + v, i - v, &lm, &canon, &clen, &lerr);
+	ls = lin_canon_node(p->s + v, i - v, p->mem, &canon, &clen, &lerr);
 	if (ls == LIN_OK)
 		p->mem->free(canon, p->mem->ctx);
 	if (lerr.detail)
 		p->mem->free(lerr.detail, p->mem->ctx);
 	if (ls == LIN_ERR_NOMEM)
-		return nomem(p);
+		return lx_nomem(p->err);
 	if (ls == LIN_ERR_NODELEN)
 		return fail(p, v, NODE_EXPECTED, "node after uses: longer than %d bytes", LIN_MAX_NODE);
 	if (ls != LIN_OK)
@@ -867,20 +645,20 @@ parse_uses(P *p, SqTerm *t, size_t v, size_t *end)
 		return fail(p, off, NODE_EXPECTED, "invalid node after uses: %s", lerr.msg);
 	}
 	*end = i;
-	t->value = dup_text(p, p->s + v, i - v);
-	return t->value ? SQ_OK : nomem(p);
+	t->value = lx_dup(p->mem, p->s + v, i - v);
+	return t->value ? LX_OK : lx_nomem(p->err);
 }
 
-static SqStatus
+static LxStatus
 parse_field(P *p, SqTerm *t, int f, size_t v, size_t *end)
 {
-	SqStatus	st;
+	LxStatus	st;
 	size_t		vlen;
 	bool		quoted;
 	char		after[24];
 
 	t->kind = SQ_FIELD;
-	if ((st = set_field(p, t, fields[f].name)) != SQ_OK)
+	if ((st = set_field(p, t, fields[f].name)) != LX_OK)
 		return st;
 	switch (fields[f].kind)
 	{
@@ -920,12 +698,12 @@ opposite(const char *op)
 	return NULL;
 }
 
-static SqStatus
+static LxStatus
 parse_metric(P *p, SqTerm *t, size_t b, size_t i, size_t *end)
 {
 	size_t		oplen,
 				k;
-	SqStatus	st;
+	LxStatus	st;
 
 	t->kind = SQ_METRIC;
 	if (i - b > SQ_MAX_METRIC)
@@ -949,13 +727,13 @@ parse_metric(P *p, SqTerm *t, size_t b, size_t i, size_t *end)
 			snprintf(exp, sizeof(exp), "a metric threshold without -");
 		return fail(p, t->off, exp, "a metric threshold cannot be negated");
 	}
-	if ((t->field = dup_text(p, p->s + b, i - b)) == NULL)
-		return nomem(p);
+	if ((t->field = lx_dup(p->mem, p->s + b, i - b)) == NULL)
+		return lx_nomem(p->err);
 	for (k = 0; t->field[k]; k++)
 		t->field[k] = to_lower(t->field[k]);
-	if ((st = scan_number(p, i + oplen, t->op, end, &t->value)) != SQ_OK)
+	if ((st = scan_number(p, i + oplen, t->op, end, &t->value)) != LX_OK)
 		return st;
-	return SQ_OK;
+	return LX_OK;
 }
 
 static bool
@@ -964,16 +742,16 @@ is_metric_char(char c)
 	return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '@' || c == '-';
 }
 
-static SqStatus
+static LxStatus
 parse_term(P *p, size_t off, SqTerm *t, size_t *end)
 {
 	size_t		b = off,
 				i,
 				n;
-	SqStatus	st;
+	LxStatus	st;
 
 	t->off = off;
-	t->pos = charpos(p, off);
+	t->pos = lx_charpos(p->s, p->len, off);
 	t->negated = false;
 	if (p->s[off] == '-')
 	{
@@ -984,8 +762,8 @@ parse_term(P *p, size_t off, SqTerm *t, size_t *end)
 			/* a run of dashes is a word (punctuation, like "--" in pasted text) */
 			t->kind = SQ_WORD;
 			*end = i;
-			t->value = dup_text(p, p->s + off, i - off);
-			return t->value ? SQ_OK : nomem(p);
+			t->value = lx_dup(p->mem, p->s + off, i - off);
+			return t->value ? LX_OK : lx_nomem(p->err);
 		}
 		if (i - off == 1 && at_end(p, i))
 			return fail(p, off, "a word, phrase or field term right after -", "a lone - negates nothing");
@@ -1000,7 +778,7 @@ parse_term(P *p, size_t off, SqTerm *t, size_t *end)
 	if (p->s[b] == '"')
 	{
 		t->kind = SQ_PHRASE;
-		if ((st = scan_quoted(p, b, "phrase", end, &t->value, &n)) != SQ_OK)
+		if ((st = scan_quoted(p, b, "phrase", end, &t->value, &n)) != LX_OK)
 			return st;
 		if (!at_end(p, *end))
 			return fail(p, *end, CLOSE_EXPECTED, "unexpected text after the closing quote");
@@ -1008,7 +786,7 @@ parse_term(P *p, size_t off, SqTerm *t, size_t *end)
 			return fail(p, b, "some text between the quotes", "empty phrase");
 		if (n > SQ_MAX_VALUE)
 			return fail(p, b, VALUE_LIMIT_EXPECTED, "phrase longer than %d bytes", SQ_MAX_VALUE);
-		return SQ_OK;
+		return LX_OK;
 	}
 
 	/* identifier:value (but identifier::... is a word, like std::vector) */
@@ -1031,10 +809,10 @@ parse_term(P *p, size_t off, SqTerm *t, size_t *end)
 						break;
 				if (f < NFIELDS)
 				{
-					if ((st = parse_field(p, t, (int) f, i + 1, end)) != SQ_OK)
+					if ((st = parse_field(p, t, (int) f, i + 1, end)) != LX_OK)
 						return st;
 					t->len = *end - off;
-					return SQ_OK;
+					return LX_OK;
 				}
 			}
 			if (i - b <= 40)
@@ -1059,12 +837,12 @@ parse_term(P *p, size_t off, SqTerm *t, size_t *end)
 	if (i - b > SQ_MAX_VALUE)
 		return fail(p, b, VALUE_LIMIT_EXPECTED, "word longer than %d bytes", SQ_MAX_VALUE);
 	*end = i;
-	t->value = dup_text(p, p->s + b, i - b);
-	return t->value ? SQ_OK : nomem(p);
+	t->value = lx_dup(p->mem, p->s + b, i - b);
+	return t->value ? LX_OK : lx_nomem(p->err);
 }
 
 /* UTF-8, no NUL, no control characters other than white space, at most SQ_MAX_QUERY bytes */
-static SqStatus
+static LxStatus
 check_text(P *p)
 {
 	size_t		off = 0;
@@ -1073,7 +851,7 @@ check_text(P *p)
 
 	while (off < p->len)
 	{
-		l = u8_decode((const unsigned char *) p->s + off, p->len - off, &cp);
+		l = lx_u8_decode(p->s + off, p->len - off, &cp);
 		if (l == 0)
 			return fail(p, off, "valid UTF-8 text", "invalid UTF-8 byte 0x%02X",
 						(unsigned char) p->s[off]);
@@ -1087,26 +865,26 @@ check_text(P *p)
 						"control character U+%04X", (unsigned) cp);
 		off += (size_t) l;
 	}
-	return SQ_OK;
+	return LX_OK;
 }
 
-SqStatus
-sq_parse(const char *s, size_t len, SqMem *mem, SqQuery *q, SqError *err)
+LxStatus
+sq_parse(const char *s, size_t len, LxMem *mem, SqQuery *q, LxError *err)
 {
 	P			p = {s, len, mem, err};
 	size_t		off = 0,
 				end = 0,
 				sp;
-	SqStatus	st;
+	LxStatus	st;
 
-	err->status = SQ_OK;
+	err->status = LX_OK;
 	err->pos = 0;
 	err->off = 0;
 	err->msg[0] = '\0';
 	err->expected[0] = '\0';
 	q->nterms = 0;
 	q->terms = NULL;
-	if ((st = check_text(&p)) != SQ_OK)
+	if ((st = check_text(&p)) != LX_OK)
 		return st;
 	for (;;)
 	{
@@ -1126,14 +904,14 @@ sq_parse(const char *s, size_t len, SqMem *mem, SqQuery *q, SqError *err)
 			q->terms = mem->alloc(sizeof(SqTerm) * SQ_MAX_TERMS, mem->ctx);
 			if (q->terms == NULL)
 			{
-				st = nomem(&p);
+				st = lx_nomem(p.err);
 				break;
 			}
 		}
 		t = &q->terms[q->nterms];
 		memset(t, 0, sizeof(*t));
 		st = parse_term(&p, off, t, &end);
-		if (st != SQ_OK)
+		if (st != LX_OK)
 		{
 			term_free(t, mem);
 			break;
@@ -1142,13 +920,13 @@ sq_parse(const char *s, size_t len, SqMem *mem, SqQuery *q, SqError *err)
 		q->nterms++;
 		off = end;
 	}
-	if (st != SQ_OK)
+	if (st != LX_OK)
 		sq_free(q, mem);
 	return st;
 }
 
 void
-sq_free(SqQuery *q, SqMem *mem)
+sq_free(SqQuery *q, LxMem *mem)
 {
 	int			i;
 

@@ -4,8 +4,8 @@
  *
  * Plain C99 (no postgres.h, no palloc, no ereport), so that the libFuzzer
  * harness links it standalone.  Memory comes from a caller-supplied allocator
- * (SqMem, the same shape as LinMem); an error comes back as a status, a
- * 1-based character position, a message and an "expected ..." text, which the
+ * (LxMem, lex.h); an error comes back as an LxError: a status, a 1-based
+ * character position, a message and an "expected ..." text, which the
  * backend glue (search.c) turns into an ereport() with SQLSTATE 42601.
  *
  * A query is UTF-8 text; terms are separated by white space (ASCII and the
@@ -34,6 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lex.h"
+
 /* Limits (errors beyond them, like any syntax error). */
 #define SQ_MAX_QUERY	10000	/* bytes of query text */
 #define SQ_MAX_TERMS	100		/* terms in a query */
@@ -43,15 +45,6 @@
 /* the largest duration in seconds: its microseconds still fit an int64 (an interval) */
 #define SQ_MAX_DURATION INT64_C(9223372036854)
 
-typedef struct SqMem
-{
-	/* alloc and realloc return NULL on failure (a backend may throw instead) */
-	void	   *(*alloc) (size_t size, void *ctx);
-	void	   *(*realloc) (void *ptr, size_t size, void *ctx);
-	void		(*free) (void *ptr, void *ctx);
-	void	   *ctx;
-} SqMem;
-
 typedef enum SqKind
 {
 	SQ_WORD,
@@ -59,13 +52,6 @@ typedef enum SqKind
 	SQ_FIELD,
 	SQ_METRIC
 } SqKind;
-
-typedef enum SqStatus
-{
-	SQ_OK = 0,
-	SQ_ERR_SYNTAX,				/* malformed query or past a limit: pos, msg, expected */
-	SQ_ERR_NOMEM				/* the allocator returned NULL */
-} SqStatus;
 
 typedef struct SqTerm
 {
@@ -86,23 +72,14 @@ typedef struct SqQuery
 	SqTerm	   *terms;			/* NULL when nterms is 0 */
 } SqQuery;
 
-typedef struct SqError
-{
-	SqStatus	status;
-	int			pos;			/* 1-based character position of the error */
-	size_t		off;			/* the same as a byte offset (may equal the length: end of input) */
-	char		msg[256];		/* what is wrong, lower case, no period */
-	char		expected[512];	/* what would be right, "" when nothing useful */
-} SqError;
-
 /*
- * Parse s[0..len) (need not be NUL-terminated).  On SQ_OK *q holds the terms
- * in query order (free with sq_free); otherwise *err says why and *q is
- * empty.
+ * Parse s[0..len) (need not be NUL-terminated).  On LX_OK *q holds the terms
+ * in query order (free with sq_free); otherwise *err says why
+ * (LX_ERR_SYNTAX: malformed or past a limit; LX_ERR_NOMEM) and *q is empty.
  */
-SqStatus	sq_parse(const char *s, size_t len, SqMem *mem, SqQuery *q, SqError *err);
+LxStatus	sq_parse(const char *s, size_t len, LxMem *mem, SqQuery *q, LxError *err);
 
-void		sq_free(SqQuery *q, SqMem *mem);
+void		sq_free(SqQuery *q, LxMem *mem);
 
 /* "word", "phrase", "field" or "metric" */
 const char *sq_kind_name(SqKind kind);

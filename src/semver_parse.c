@@ -9,24 +9,12 @@
 #include <string.h>
 
 static inline bool
-sv_isdigit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static inline bool
 sv_isident(char c)
 {
 	return sv_isdigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
 }
 
-static inline bool
-sv_isspace(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static bool
+bool
 sv_fail(SvError *err, const char *msg, size_t offset, bool show_found)
 {
 	err->msg = msg;

@@ -72,6 +72,22 @@ typedef struct SvError
 								 * 54000 rather than 22P02) */
 } SvError;
 
+/* a syntax error at offset (show_found: the message names what is there); returns false */
+extern bool sv_fail(SvError *err, const char *msg, size_t offset, bool show_found);
+
+/* ASCII classes of both semver parsers (semver_range.c reads ranges) */
+static inline bool
+sv_isdigit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool
+sv_isspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
 /* Strict SemVer 2.0.0.  Returns true on success. */
 extern bool sv_parse_strict(const char *s, size_t len, SvVersion *out, SvError *err);
 

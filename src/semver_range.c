@@ -69,31 +69,9 @@ typedef struct Builder
 #define R_STR(x) R_STR_(x)
 
 static inline bool
-r_isspace(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static inline bool
-r_isdigit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static inline bool
 r_isxchar(char c)
 {
 	return c == 'x' || c == 'X' || c == '*';
-}
-
-static bool
-r_fail(SvError *err, const char *msg, size_t offset, bool show_found)
-{
-	err->msg = msg;
-	err->offset = offset;
-	err->show_found = show_found;
-	err->too_big = false;
-	return false;
 }
 
 static bool
@@ -132,19 +110,19 @@ parse_partial(const char *s, size_t len, size_t *ppos, Partial *P, SvError *err)
 				break;
 			pos++;
 		}
-		if (pos < len && r_isdigit(s[pos]))
+		if (pos < len && sv_isdigit(s[pos]))
 		{
 			size_t		start = pos;
 			uint64_t	v = 0;
 
-			if (s[pos] == '0' && pos + 1 < len && r_isdigit(s[pos + 1]))
-				return r_fail(err, "Leading zero in version number", pos, false);
-			for (; pos < len && r_isdigit(s[pos]); pos++)
+			if (s[pos] == '0' && pos + 1 < len && sv_isdigit(s[pos + 1]))
+				return sv_fail(err, "Leading zero in version number", pos, false);
+			for (; pos < len && sv_isdigit(s[pos]); pos++)
 			{
 				uint64_t	d = (uint64_t) (s[pos] - '0');
 
 				if (v > ((uint64_t) SV_MAX_NUMBER - d) / 10)
-					return r_fail(err, "Version number exceeds 9223372036854775807", start, false);
+					return sv_fail(err, "Version number exceeds 9223372036854775807", start, false);
 				v = v * 10 + d;
 			}
 			P->n[k] = v;
@@ -155,7 +133,7 @@ parse_partial(const char *s, size_t len, size_t *ppos, Partial *P, SvError *err)
 			pos++;
 		}
 		else
-			return r_fail(err, "Expected a version number, \"x\" or \"*\"", pos, true);
+			return sv_fail(err, "Expected a version number, \"x\" or \"*\"", pos, true);
 		P->ncomp = k + 1;
 	}
 	if (P->ncomp == 3 && pos < len && s[pos] == '-')
@@ -302,14 +280,14 @@ desugar_plain(Builder *b, SvOp op, bool op_written, const Partial *P, SvError *e
 	{
 		/* a full version: node's final comparator regex allows only "v" */
 		if (!P->prefix_plain)
-			return r_fail(err, "Only \"v\" may prefix a full version", P->prefix_pos, false);
+			return sv_fail(err, "Only \"v\" may prefix a full version", P->prefix_pos, false);
 		if (op == SV_OP_GE)
 			return emit_ge(b, M, m, p, P->pre, P->prelen, P->prefix_empty);
 		return emit(b, op, M, m, p, P->pre, P->prelen);
 	}
 	/* node-semver 7.8 rejects 1.x.3 and *.1 */
 	if ((xM && !p_isx(P, 1)) || (p_isx(P, 1) && P->ncomp == 3 && !P->x[2]))
-		return r_fail(err, "A number cannot follow a wildcard", P->prefix_pos, false);
+		return sv_fail(err, "A number cannot follow a wildcard", P->prefix_pos, false);
 	if (op == SV_OP_EQ)
 		op_written = false;
 	if (xM)
@@ -367,7 +345,7 @@ desugar_hyphen(Builder *b, const Partial *F, const Partial *T, SvError *err)
 	{
 		/* node pastes the written text after ">=" */
 		if (!F->prefix_plain)
-			return r_fail(err, "Only \"v\" may prefix a full version", F->prefix_pos, false);
+			return sv_fail(err, "Only \"v\" may prefix a full version", F->prefix_pos, false);
 		if (!emit_ge(b, F->n[0], F->n[1], F->n[2], F->pre, F->prelen, F->prefix_empty))
 			return false;
 	}
@@ -379,7 +357,7 @@ desugar_hyphen(Builder *b, const Partial *F, const Partial *T, SvError *err)
 	if (p_isx(T, 2))
 		return emit_lt0(b, T->n[0], T->n[1] + 1, 0);
 	if (T->pre == NULL && !T->prefix_plain)
-		return r_fail(err, "Only \"v\" may prefix a full version", T->prefix_pos, false);
+		return sv_fail(err, "Only \"v\" may prefix a full version", T->prefix_pos, false);
 	return emit(b, SV_OP_LE, T->n[0], T->n[1], T->n[2], T->pre, T->prelen);
 }
 
@@ -392,16 +370,16 @@ try_hyphen(const char *s, size_t a, size_t e, Partial *F, Partial *T)
 
 	if (!parse_partial(s, e, &pos, F, &ignore))
 		return false;
-	if (pos >= e || !r_isspace(s[pos]))
+	if (pos >= e || !sv_isspace(s[pos]))
 		return false;
-	while (pos < e && r_isspace(s[pos]))
+	while (pos < e && sv_isspace(s[pos]))
 		pos++;
 	if (pos >= e || s[pos] != '-')
 		return false;
 	pos++;
-	if (pos >= e || !r_isspace(s[pos]))
+	if (pos >= e || !sv_isspace(s[pos]))
 		return false;
-	while (pos < e && r_isspace(s[pos]))
+	while (pos < e && sv_isspace(s[pos]))
 		pos++;
 	if (!parse_partial(s, e, &pos, T, &ignore))
 		return false;
@@ -435,7 +413,7 @@ parse_set(Builder *b, const char *s, size_t a, size_t e, SvError *err)
 		Partial		P;
 
 		MREG_CHECK_INTERRUPTS();
-		while (pos < e && r_isspace(s[pos]))
+		while (pos < e && sv_isspace(s[pos]))
 			pos++;
 		if (pos >= e)
 			break;
@@ -447,7 +425,7 @@ parse_set(Builder *b, const char *s, size_t a, size_t e, SvError *err)
 			pos++;
 			if (tilde && pos < e && s[pos] == '>')
 				pos++;
-			while (pos < e && r_isspace(s[pos]))
+			while (pos < e && sv_isspace(s[pos]))
 				pos++;
 			if (!parse_partial(s, e, &pos, &P, err))
 				return false;
@@ -479,22 +457,22 @@ parse_set(Builder *b, const char *s, size_t a, size_t e, SvError *err)
 				written = true;
 			}
 			if (written)
-				while (pos < e && r_isspace(s[pos]))
+				while (pos < e && sv_isspace(s[pos]))
 					pos++;
 			if (!written && s[pos] == '|')
-				return r_fail(err, "A single \"|\" (OR is \"||\")", pos, false);
+				return sv_fail(err, "A single \"|\" (OR is \"||\")", pos, false);
 			if (!written && s[pos] == '-')
-				return r_fail(err, "A hyphen range must be \"A - B\", alone between \"||\"", pos, false);
+				return sv_fail(err, "A hyphen range must be \"A - B\", alone between \"||\"", pos, false);
 			if (!parse_partial(s, e, &pos, &P, err))
 				return false;
 			if (!desugar_plain(b, op, written, &P, err))
 				return false;
 		}
-		if (pos < e && !r_isspace(s[pos]))
+		if (pos < e && !sv_isspace(s[pos]))
 		{
 			if (s[pos] == '|')
-				return r_fail(err, "A single \"|\" (OR is \"||\")", pos, false);
-			return r_fail(err, "Unexpected character after a comparator", pos, true);
+				return sv_fail(err, "A single \"|\" (OR is \"||\")", pos, false);
+			return sv_fail(err, "Unexpected character after a comparator", pos, true);
 		}
 	}
 	return true;
@@ -531,9 +509,9 @@ sv_range_parse(const char *s, size_t len, SvAllocFn alloc, void *ctx, SvError *e
 			e++;
 		ta = a;
 		te = e;
-		while (ta < te && r_isspace(s[ta]))
+		while (ta < te && sv_isspace(s[ta]))
 			ta++;
-		while (te > ta && r_isspace(s[te - 1]))
+		while (te > ta && sv_isspace(s[te - 1]))
 			te--;
 		if (!parse_set(&b, s, ta, te, err))
 		{

@@ -10,8 +10,9 @@
  * is parsed again with an allocator that fails at each allocation in turn:
  * the result is "out of memory", never a crash or a leak.
  *
- * fuzz-sources: src/mlflow_filter.c src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
+ * fuzz-sources: test/fuzz/harness.c src/mlflow_filter.c src/lex.c src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
  */
+#include "harness.h"
 #include "mlflow_filter.h"
 
 #include <math.h>
@@ -20,103 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(x) do { if (!(x)) { fprintf(stderr, "check failed: %s (line %d)\n", #x, __LINE__); abort(); } } while (0)
-
-static long fail_at = -1;		/* the allocation that fails, or -1 */
-static long nallocs;
-
-static void *
-f_alloc(size_t n, void *c)
-{
-	(void) c;
-	if (fail_at >= 0 && nallocs++ == fail_at)
-		return NULL;
-	return malloc(n ? n : 1);
-}
-
-static void *
-f_realloc(void *p, size_t n, void *c)
-{
-	(void) c;
-	if (fail_at >= 0 && nallocs++ == fail_at)
-		return NULL;
-	return realloc(p, n ? n : 1);
-}
-
-static void f_free(void *p, void *c) { (void) c; free(p); }
-static MfMem mem = {f_alloc, f_realloc, f_free, NULL};
-
-static int
-valid_utf8(const char *s, size_t n)
-{
-	size_t		i = 0;
-
-	while (i < n)
-	{
-		unsigned char c = (unsigned char) s[i];
-		int			l, k;
-
-		if (c == 0)
-			return 0;
-		if (c < 0x80) { i++; continue; }
-		if (c < 0xC2) return 0;
-		l = c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
-		if (l == 0 || i + (size_t) l > n) return 0;
-		for (k = 1; k < l; k++)
-			if (((unsigned char) s[i + k] & 0xC0) != 0x80) return 0;
-		i += (size_t) l;
-	}
-	return 1;
-}
-
-static int
-charpos(const char *s, size_t off)
-{
-	int			n = 1;
-	size_t		i;
-
-	for (i = 0; i < off; i++)
-		if (((unsigned char) s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 /* ---- writing a tree back as a filter ---------------------------------- */
-
-typedef struct Buf
-{
-	char	   *s;
-	size_t		len, cap;
-} Buf;
-
-static void
-put(Buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap)
-	{
-		b->cap = (b->len + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		CHECK(b->s != NULL);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void puts_(Buf *b, const char *s) { put(b, s, strlen(s)); }
-
-static void
-put_quoted(Buf *b, const char *s, char q)
-{
-	put(b, &q, 1);
-	for (; *s; s++)
-	{
-		put(b, s, 1);
-		if (*s == q)
-			put(b, s, 1);
-	}
-	put(b, &q, 1);
-}
 
 /* node k (postfix) and its subtree; returns the index before the subtree */
 static int
@@ -306,16 +211,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *) data;
 	MfFilter	f, g;
-	MfError		err;
-	MfStatus	st;
+	LxError		err;
+	LxStatus	st;
 	long		total, k;
 
 	fail_at = -1;
 	nallocs = 0;
-	st = mf_parse(s, size, &mem, &f, &err);
-	if (st != MF_OK)
+	st = mf_parse(s, size, &fuzz_mem, &f, &err);
+	if (st != LX_OK)
 	{
-		CHECK(st == MF_ERR_SYNTAX && err.status == MF_ERR_SYNTAX);
+		CHECK(st == LX_ERR_SYNTAX && err.status == LX_ERR_SYNTAX);
 		CHECK(f.nnodes == 0 && f.nodes == NULL);
 		CHECK(err.off <= size);
 		CHECK(err.msg[0] != '\0');
@@ -327,43 +232,43 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 	{
 		char	   *t = write_filter(&f), *t2;
-		MfError		e2;
+		LxError		e2;
 
 		check_tree(&f, s, size);
 		if (strlen(t) <= MF_MAX_FILTER)
 		{
-			st = mf_parse(t, strlen(t), &mem, &g, &e2);
-			if (st != MF_OK)
+			st = mf_parse(t, strlen(t), &fuzz_mem, &g, &e2);
+			if (st != LX_OK)
 				fprintf(stderr, "rewritten filter fails: %s\n  at %d: %s\n", t, e2.pos, e2.msg);
-			CHECK(st == MF_OK);
+			CHECK(st == LX_OK);
 			check_same(&f, &g);
 			t2 = write_filter(&g);
 			CHECK(strcmp(t, t2) == 0);
 			free(t2);
-			mf_free(&g, &mem);
+			mf_free(&g, &fuzz_mem);
 		}
 		free(t);
-		mf_free(&f, &mem);
+		mf_free(&f, &fuzz_mem);
 	}
 
 	/* every allocation failing in turn */
 	total = nallocs;
 	fail_at = -1;
 	nallocs = 0;
-	st = mf_parse(s, size, &mem, &f, &err);
+	st = mf_parse(s, size, &fuzz_mem, &f, &err);
 	total = nallocs;
-	if (st == MF_OK)
-		mf_free(&f, &mem);
+	if (st == LX_OK)
+		mf_free(&f, &fuzz_mem);
 	for (k = 0; k < total && k < 200; k++)
 	{
 		fail_at = k;
 		nallocs = 0;
-		st = mf_parse(s, size, &mem, &f, &err);
-		if (st == MF_OK)
-			mf_free(&f, &mem);
+		st = mf_parse(s, size, &fuzz_mem, &f, &err);
+		if (st == LX_OK)
+			mf_free(&f, &fuzz_mem);
 		else
-			CHECK(st == MF_ERR_NOMEM || st == MF_ERR_SYNTAX);
-		CHECK(st != MF_ERR_SYNTAX || err.status == MF_ERR_SYNTAX);
+			CHECK(st == LX_ERR_NOMEM || st == LX_ERR_SYNTAX);
+		CHECK(st != LX_ERR_SYNTAX || err.status == LX_ERR_SYNTAX);
 	}
 	fail_at = -1;
 	return 0;
@@ -379,9 +284,9 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 	{
 		MfFilter	f;
-		MfError		err;
+		LxError		err;
 
-		if (mf_parse(argv[i], strlen(argv[i]), &mem, &f, &err) != MF_OK)
+		if (mf_parse(argv[i], strlen(argv[i]), &fuzz_mem, &f, &err) != LX_OK)
 		{
 			printf("%s\n  error at %d: %s (expected %s)\n", argv[i], err.pos, err.msg, err.expected);
 			continue;
@@ -406,7 +311,7 @@ main(int argc, char **argv)
 			free(t);
 		}
 		LLVMFuzzerTestOneInput((const uint8_t *) argv[i], strlen(argv[i]));
-		mf_free(&f, &mem);
+		mf_free(&f, &fuzz_mem);
 	}
 	return 0;
 }

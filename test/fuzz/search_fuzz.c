@@ -11,8 +11,9 @@
  * input is parsed again with an allocator that fails at each allocation in
  * turn: the result is "out of memory", never a crash or a leak.
  *
- * fuzz-sources: src/search_parse.c src/lineage_parse.c src/lineage_graph.c src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
+ * fuzz-sources: test/fuzz/harness.c src/search_parse.c src/lex.c src/lineage_parse.c src/lineage_graph.c src/semver_parse.c src/semver_range.c src/mreg_interrupt.c
  */
+#include "harness.h"
 #include "search_parse.h"
 
 #include <float.h>
@@ -20,79 +21,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(x) do { if (!(x)) abort(); } while (0)
-
-static long fail_at = -1;		/* the allocation that fails, or -1 */
-static long nallocs;
-
-static void *
-f_alloc(size_t n, void *c)
-{
-	(void) c;
-	if (fail_at >= 0 && nallocs++ == fail_at)
-		return NULL;
-	return malloc(n ? n : 1);
-}
-
-static void *
-f_realloc(void *p, size_t n, void *c)
-{
-	(void) c;
-	if (fail_at >= 0 && nallocs++ == fail_at)
-		return NULL;
-	return realloc(p, n ? n : 1);
-}
-
-static void f_free(void *p, void *c) { (void) c; free(p); }
-static SqMem mem = {f_alloc, f_realloc, f_free, NULL};
-
-/* strict UTF-8 without NUL */
-static int
-valid_utf8(const char *s, size_t n)
-{
-	size_t		i = 0;
-
-	while (i < n)
-	{
-		unsigned char c = (unsigned char) s[i];
-		uint32_t	cp;
-		int			l, k;
-
-		if (c == 0)
-			return 0;
-		if (c < 0x80) { i++; continue; }
-		if (c < 0xC2 || c > 0xF4)
-			return 0;
-		l = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-		if (i + (size_t) l > n)
-			return 0;
-		cp = c & (0x7F >> l);
-		for (k = 1; k < l; k++)
-		{
-			if (((unsigned char) s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | ((unsigned char) s[i + k] & 0x3F);
-		}
-		if ((l == 3 && cp < 0x800) || (l == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-			(cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += (size_t) l;
-	}
-	return 1;
-}
-
-static int
-charpos(const char *s, size_t off)
-{
-	int			n = 1;
-	size_t		i;
-
-	for (i = 0; i < off; i++)
-		if (((unsigned char) s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
 
 static const char *const field_names[] = {
 	"constraint", "data_domain", "domain", "duration", "feature", "framework", "importance",
@@ -180,49 +108,9 @@ check_term(const SqTerm *t)
 	}
 }
 
-typedef struct Out
-{
-	char	   *s;
-	size_t		len, cap;
-} Out;
-
-static void
-put(Out *o, const char *s, size_t n)
-{
-	if (o->len + n + 1 > o->cap)
-	{
-		o->cap = (o->len + n + 1) * 2;
-		o->s = realloc(o->s, o->cap);
-		CHECK(o->s);
-	}
-	memcpy(o->s + o->len, s, n);
-	o->len += n;
-	o->s[o->len] = '\0';
-}
-
-static void
-puts_(Out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void
-put_quoted(Out *o, const char *s)
-{
-	put(o, "\"", 1);
-	for (; *s; s++)
-	{
-		if (*s == '"')
-			put(o, "\"\"", 2);
-		else
-			put(o, s, 1);
-	}
-	put(o, "\"", 1);
-}
-
 /* the terms as query text */
 static void
-write_query(const SqQuery *q, Out *o)
+write_query(const SqQuery *q, Buf *o)
 {
 	int			i;
 
@@ -242,7 +130,7 @@ write_query(const SqQuery *q, Out *o)
 				puts_(o, t->value);
 				break;
 			case SQ_PHRASE:
-				put_quoted(o, t->value);
+				put_quoted(o, t->value, '"');
 				break;
 			case SQ_METRIC:
 				puts_(o, t->field);
@@ -258,12 +146,12 @@ write_query(const SqQuery *q, Out *o)
 					if (t->value)
 					{
 						put(o, "=", 1);
-						put_quoted(o, t->value);
+						put_quoted(o, t->value, '"');
 					}
 				}
 				else if (strcmp(t->field, "importance") == 0)
 				{
-					put_quoted(o, t->key);
+					put_quoted(o, t->key, '"');
 					puts_(o, t->op);
 					puts_(o, t->value);
 				}
@@ -277,7 +165,7 @@ write_query(const SqQuery *q, Out *o)
 				else if (strcmp(t->field, "uses") == 0)
 					puts_(o, t->value);
 				else
-					put_quoted(o, t->value);
+					put_quoted(o, t->value, '"');
 				break;
 		}
 	}
@@ -310,15 +198,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *) data;
 	SqQuery		q, q2;
-	SqError		e;
-	Out			o = {NULL, 0, 0}, o2 = {NULL, 0, 0};
+	LxError		e;
+	Buf			o = {NULL, 0, 0}, o2 = {NULL, 0, 0};
 	long		n, k;
 	int			i;
 
 	fail_at = -1;
-	if (sq_parse(s, size, &mem, &q, &e) != SQ_OK)
+	if (sq_parse(s, size, &fuzz_mem, &q, &e) != LX_OK)
 	{
-		CHECK(e.status == SQ_ERR_SYNTAX && q.nterms == 0 && q.terms == NULL);
+		CHECK(e.status == LX_ERR_SYNTAX && q.nterms == 0 && q.terms == NULL);
 		CHECK(e.off <= size && e.pos == charpos(s, e.off) && e.msg[0]);
 		CHECK(valid_utf8(e.msg, strlen(e.msg)) && valid_utf8(e.expected, strlen(e.expected)));
 		return 0;
@@ -342,28 +230,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_query(&q, &o);
 	if (o.len <= SQ_MAX_QUERY)
 	{
-		CHECK(sq_parse(o.s, o.len, &mem, &q2, &e) == SQ_OK);
+		CHECK(sq_parse(o.s, o.len, &fuzz_mem, &q2, &e) == LX_OK);
 		same_terms(&q, &q2);
 		write_query(&q2, &o2);
 		CHECK(o2.len == o.len && memcmp(o.s, o2.s, o.len) == 0);
-		sq_free(&q2, &mem);
+		sq_free(&q2, &fuzz_mem);
 	}
 	free(o.s);
 	free(o2.s);
-	sq_free(&q, &mem);
+	sq_free(&q, &fuzz_mem);
 
 	/* every allocation failing in turn: out of memory, nothing leaked */
 	fail_at = LONG_MAX;
 	nallocs = 0;
-	CHECK(sq_parse(s, size, &mem, &q, &e) == SQ_OK);
-	sq_free(&q, &mem);
+	CHECK(sq_parse(s, size, &fuzz_mem, &q, &e) == LX_OK);
+	sq_free(&q, &fuzz_mem);
 	n = nallocs;
 	for (k = 0; k < n; k += (n > 64 ? n / 32 : 1))
 	{
 		nallocs = 0;
 		fail_at = k;
-		CHECK(sq_parse(s, size, &mem, &q, &e) == SQ_ERR_NOMEM);
-		CHECK(e.status == SQ_ERR_NOMEM && q.nterms == 0 && q.terms == NULL);
+		CHECK(sq_parse(s, size, &fuzz_mem, &q, &e) == LX_ERR_NOMEM);
+		CHECK(e.status == LX_ERR_NOMEM && q.nterms == 0 && q.terms == NULL);
 	}
 	fail_at = -1;
 	return 0;

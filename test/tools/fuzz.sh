@@ -20,7 +20,7 @@ for n in "${names[@]}"; do
 	bin=$ROOT/test/fuzz/bin/$n
 	deps=("$h"); for s in $srcs; do deps+=("$ROOT/$s"); done
 	stale=0; [ -x "$bin" ] || stale=1
-	for d in "${deps[@]}" "$ROOT"/src/*.h; do [ "$d" -nt "$bin" ] && stale=1; done
+	for d in "${deps[@]}" "$ROOT"/src/*.h "$ROOT"/test/fuzz/*.h; do [ "$d" -nt "$bin" ] && stale=1; done
 	if [ $stale = 1 ]; then
 		(cd "$ROOT" && $CC -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 			-Isrc -o "$bin" "$h" $srcs) || { echo "fuzz: build of $n failed" >&2; rc=1; continue; }
