@@ -169,7 +169,7 @@ FULL = [
     ("registry", "2,000 registrations; impact() on 100k versions, 3 reps (2026-12-02)", "547-742 registrations/s, 22.6-32x bare INSERTs (1,800/s in November, before the search document and events joined the write path); impact() 2.2x faster than a recursive CTE returning the same rows (17.7 vs 38.5 ms), 0.8x one that only counts them", "[doc/registry.md](registry.md)"),
     ("registry_concurrency", "8 vs 1 pipelines, 3 x 10 s; 100 models x 500 versions (50k)", "8 pipelines 7.7-7.9x one (target >= 6x); impact() of a 500-version model among 50k 3.50 ms (target <= 5 ms)", "[doc/registry.md](registry.md)"),
     ("governance", "about 2,000 versions, 5 reps x 5 s", "reads reader/superuser 1.02-1.06x (target <= 1.1); writes new/old build 1.31-1.42x (target 1.3)", "[doc/governance-bench.md](governance-bench.md)"),
-    ("search", "200,000 versions (1M not run: over an hour here)", "median EAV/mreg ratio 2.9x (page), 11.7x (facets); no question slower than the EAV SQL; p95 <= 10 ms on 4 of 20 questions", "[doc/search.md](search.md)"),
+    ("search", "1,000,000 versions, 10.5M evaluations (2026-12-02)", "median EAV/mreg ratio 7.1x (page), 12.1x (facets); p95 <= 10 ms on 6 of 20 questions (facets 4); four text + filter pages on par with the EAV SQL (0.8-1.0x); index build 713 s", "[doc/search.md](search.md)"),
     ("deployments", "ingest 3M rows; status at 3M, 10M, 30M signals (100M: about 1,200 s to load, over the 600 s limit)", "ingest 0.86x of a plain table (paired; target >= 0.8x); 30M signals: status(id) p50 0.37 ms, status(project) p50 12.3 ms (p95 13.5, target <= 20 ms)", "[doc/deployments.md](deployments.md)"),
     ("standby lag", "demo registry, 2 clients registering 146-295 versions/s, 3 runs", "replay lag median 0 bytes, p95 about 11 KB, max 16 KB; replay_lag median 0.3 ms, p95 3-5.5 ms; caught up in under 0.1 s", "[doc/reliability.md](reliability.md)"),
     ("PL/Proxy overhead", "2 shards + proxy, one machine, 200 registrations / 100 searches x 5 runs, 2 runs", "register_model_version through the proxy 1.11-1.25x a direct call (+0.15-0.3 ms); search over 2 shards 1.26-2.22x one node", "[doc/scaling.md](scaling.md)"),
@@ -237,7 +237,7 @@ p("")
 p("Full scale is `make bench` with no knobs (each script's defaults: 1M versions for semver and search,")
 p("3M-100M health signals, each count kept only when its projected load time is under")
 p("`DEPLOY_BENCH_LOAD_LIMIT`, 600 s). On the 2-core machine that takes well over an hour: search at 1M")
-p("versions alone is over an hour (200k took 20 minutes), registry_concurrency's 50k-version build")
+p("versions took 45 minutes on 2026-12-02, registry_concurrency's 50k-version build")
 p("took 183-251 s, and deployments loads health signals up to the largest count that fits the limit")
 p("(30M in the earlier run; 100M would take about 1,200 s for `mreg.health_signal` alone).")
 p("governance swaps mreg.so between two builds")
