@@ -78,10 +78,8 @@ CREATE TABLE mreg.search_doc (
     facets            tsvector NOT NULL,
     refreshed_at      timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
 );
--- fastupdate off: every search reads these; a pending list would be matched
--- document by document on each search until VACUUM (doc/search.md)
-CREATE INDEX search_doc_document_idx ON mreg.search_doc USING gin (document mreg.search_tsvector_ops) WITH (fastupdate = off);
-CREATE INDEX search_doc_facets_idx ON mreg.search_doc USING gin (facets mreg.search_tsvector_ops) WITH (fastupdate = off);
+CREATE INDEX search_doc_document_idx ON mreg.search_doc USING gin (document mreg.search_tsvector_ops);
+CREATE INDEX search_doc_facets_idx ON mreg.search_doc USING gin (facets mreg.search_tsvector_ops);
 CREATE INDEX search_doc_model_idx ON mreg.search_doc (model_id);
 CREATE INDEX search_doc_run_idx ON mreg.search_doc (run_id) WHERE run_id IS NOT NULL;
 CREATE INDEX search_doc_node_idx ON mreg.search_doc (node);

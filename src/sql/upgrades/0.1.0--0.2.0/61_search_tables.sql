@@ -17,9 +17,3 @@ CREATE INDEX search_doc_window_idx ON mreg.search_doc
 
 DROP INDEX mreg.search_metric_value_idx;
 CREATE INDEX search_metric_value_idx ON mreg.search_metric (metric, slice, value) INCLUDE (model_version_id, project_id);
-
--- Searches read these on every call: no pending list (merged now).
-ALTER INDEX mreg.search_doc_document_idx SET (fastupdate = off);
-ALTER INDEX mreg.search_doc_facets_idx SET (fastupdate = off);
-SELECT pg_catalog.gin_clean_pending_list('mreg.search_doc_document_idx'::pg_catalog.regclass);
-SELECT pg_catalog.gin_clean_pending_list('mreg.search_doc_facets_idx'::pg_catalog.regclass);
