@@ -16,7 +16,7 @@
 #     Variants alternate (order rotates), DEPLOY_BENCH_REPS (3) runs each,
 #     medians; rows/s and ratio to plain (target mreg >= 0.8x).
 #  2. Latency of mreg.deployment_status at growing signal counts
-#     (DEPLOY_BENCH_COUNTS, "3M 10M 30M 100M"; a count is left
+#     (DEPLOY_BENCH_COUNTS, "3M 10M 30M 60M 100M"; a count is left
 #     out when its projected load time of mreg.health_signal exceeds
 #     DEPLOY_BENCH_LOAD_LIMIT seconds (600) or the disk would not hold it):
 #       status(id)       SELECT * FROM mreg.deployment_status WHERE id = $1
@@ -33,7 +33,7 @@
 set -eu
 N_INGEST=${DEPLOY_BENCH_INGEST_ROWS:-3000000}
 REPS=${DEPLOY_BENCH_REPS:-3}
-COUNTS=${DEPLOY_BENCH_COUNTS:-"3000000 10000000 30000000 100000000"}
+COUNTS=${DEPLOY_BENCH_COUNTS:-"3000000 10000000 30000000 60000000 100000000"}
 LIMIT=${DEPLOY_BENCH_LOAD_LIMIT:-600}
 T=${DEPLOY_BENCH_SECONDS:-5}
 PGBENCH=${PGBIN:+$PGBIN/}pgbench
