@@ -90,6 +90,19 @@ END
 $$;
 COMMENT ON FUNCTION mreg_internal.md_text(text, boolean) IS 'User text made inert in Markdown (HTML escaped, block starts escaped; cell: | and line breaks too)';
 
+-- A dataset version as the card names it: NAME@VERSION, another project's
+-- as PROJECT/NAME@VERSION (the provenance's own convention); NULL for none.
+CREATE FUNCTION mreg_internal.card_dataset(dataset_version_id bigint, project text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, mreg, pg_temp
+AS $$
+    SELECT CASE WHEN dp.name = card_dataset.project THEN '' ELSE dp.name || '/' END || d.name || '@' || dv.version
+      FROM mreg.dataset_version dv JOIN mreg.dataset d ON d.id = dv.dataset_id JOIN mreg.project dp ON dp.id = dv.project_id
+     WHERE dv.id = card_dataset.dataset_version_id
+$$;
+COMMENT ON FUNCTION mreg_internal.card_dataset(bigint, text) IS
+    'A dataset version as a model card names it (NAME@VERSION; another project''s PROJECT/NAME@VERSION)';
+
 CREATE FUNCTION mreg.model_card(model_version_id bigint) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, mreg, pg_temp
@@ -160,9 +173,7 @@ BEGIN
     -- model-index: one result per slice and data snapshot, the latest value of each metric
     n := 0;
     FOR s IN SELECT e.slice, e.dataset_version_id,
-                    (SELECT CASE WHEN dp.name = v.project THEN '' ELSE dp.name || '/' END || d.name || '@' || dv.version
-                       FROM mreg.dataset_version dv JOIN mreg.dataset d ON d.id = dv.dataset_id JOIN mreg.project dp ON dp.id = dv.project_id
-                      WHERE dv.id = e.dataset_version_id) AS data,
+                    mreg_internal.card_dataset(e.dataset_version_id, v.project) AS data,
                     jsonb_agg(jsonb_build_object('metric', e.metric, 'value', e.value) ORDER BY e.metric) AS metrics
                FROM (SELECT DISTINCT ON (x.slice, x.dataset_version_id, x.metric) x.*
                        FROM mreg.evaluation x WHERE x.model_version_id = v.id
@@ -240,9 +251,7 @@ BEGIN
                                       to_char(e.evaluated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')), E'\n'
                                ORDER BY e.slice <> 'all', e.slice, e.metric, e.data NULLS FIRST) || E'\n\n' INTO b
           FROM (SELECT DISTINCT ON (x.slice, x.dataset_version_id, x.metric) x.slice, x.metric, x.value, x.method, x.evaluated_at,
-                       (SELECT CASE WHEN dp.name = v.project THEN '' ELSE dp.name || '/' END || d.name || '@' || dv.version
-                       FROM mreg.dataset_version dv JOIN mreg.dataset d ON d.id = dv.dataset_id JOIN mreg.project dp ON dp.id = dv.project_id
-                         WHERE dv.id = x.dataset_version_id) AS data
+                       mreg_internal.card_dataset(x.dataset_version_id, v.project) AS data
                   FROM mreg.evaluation x WHERE x.model_version_id = v.id
                  ORDER BY x.slice, x.dataset_version_id, x.metric, x.evaluated_at DESC, x.id DESC) e;
     END IF;
