@@ -59,6 +59,23 @@ set_err(DriftError *err, DriftStatus st, int arg, size_t index, double value)
 
 /* ---- binned distributions -------------------------------------------------- */
 
+/* DRIFT_OK for a finite value, else its error (element i of argument arg) */
+static DriftStatus
+finite_value(double v, int arg, size_t i, DriftError *err)
+{
+	if (isnan(v))
+	{
+		set_err(err, DRIFT_NAN, arg, i, v);
+		return DRIFT_NAN;
+	}
+	if (isinf(v))
+	{
+		set_err(err, DRIFT_INFINITE, arg, i, v);
+		return DRIFT_INFINITE;
+	}
+	return DRIFT_OK;
+}
+
 /*
  * Checks a binned array and finds its scale: every element finite and >= 0,
  * at least one > 0.  *scale = the largest element, *total = sum(x / scale),
@@ -79,19 +96,12 @@ binned_scale(const double *x, size_t n, int arg, double *scale, double *total, D
 	for (i = 0; i < n; i++)
 	{
 		double		v = x[i];
+		DriftStatus st;
 
 		if ((i & (DRIFT_CHUNK - 1)) == DRIFT_CHUNK - 1)
 			MREG_CHECK_INTERRUPTS();
-		if (isnan(v))
-		{
-			set_err(err, DRIFT_NAN, arg, i, v);
-			return DRIFT_NAN;
-		}
-		if (isinf(v))
-		{
-			set_err(err, DRIFT_INFINITE, arg, i, v);
-			return DRIFT_INFINITE;
-		}
+		if ((st = finite_value(v, arg, i, err)) != DRIFT_OK)
+			return st;
 		if (v < 0.0)
 		{
 			set_err(err, DRIFT_NEGATIVE, arg, i, v);
@@ -321,19 +331,12 @@ sample_keys(const double *x, size_t n, int arg, uint64_t *k, DriftError *err)
 	for (i = 0; i < n; i++)
 	{
 		double		v = x[i];
+		DriftStatus st;
 
 		if ((i & (DRIFT_CHUNK - 1)) == DRIFT_CHUNK - 1)
 			MREG_CHECK_INTERRUPTS();
-		if (isnan(v))
-		{
-			set_err(err, DRIFT_NAN, arg, i, v);
-			return DRIFT_NAN;
-		}
-		if (isinf(v))
-		{
-			set_err(err, DRIFT_INFINITE, arg, i, v);
-			return DRIFT_INFINITE;
-		}
+		if ((st = finite_value(v, arg, i, err)) != DRIFT_OK)
+			return st;
 		k[i] = drift_key(v);
 	}
 	return DRIFT_OK;
